@@ -1,0 +1,46 @@
+"""Execute chapter notebooks in place and store their outputs (the authoring step, `make notebooks`).
+
+Each notebook runs top to bottom in a fresh kernel from the `notebooks/` folder, as a
+reader's would. Carriage-return progress updates are collapsed to their final text so the
+stored outputs (and the website) show one clean line per update.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+CARRIAGE = re.compile(r"[^\n]*\r(?=[^\n])")
+# TensorFlow's C++ start-up log lines (CPU features, no CUDA driver), written straight to fd 2.
+NATIVE_LOG = re.compile(r"^(WARNING: All log messages before absl::InitializeLog\(\)|[IWE]\d{4} \d\d:\d\d:\d+\.\d+ ).*\n?", re.M)
+
+
+def clean_streams(nb: nbformat.NotebookNode) -> None:
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                output["text"] = CARRIAGE.sub("", output["text"])
+                if output["name"] == "stderr":
+                    output["text"] = NATIVE_LOG.sub("", output["text"])
+        if "outputs" in cell:
+            cell["outputs"] = [o for o in cell["outputs"] if o.get("output_type") != "stream" or o["text"]]
+
+
+def execute(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=1200, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    clean_streams(nb)
+    nbformat.write(nb, path)
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:]:
+        print(f"{name}: executed in {execute(Path(name)):.1f} s", flush=True)

@@ -1,0 +1,166 @@
+"""Generate random integer sequences, one-hot encode them and frame them as supervised learning.
+
+The names follow the tutorials this course grew from (``generate_sequence``,
+``one_hot_encode``, ``one_hot_decode``, ``to_supervised``, ``get_dataset``) so that
+their readers recognise them; the implementations are vectorised and check their input.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from seqecho._checks import check_array, check_int
+
+
+
+def as_generator(seed: int | np.random.Generator | None = None) -> np.random.Generator:
+    """Return a NumPy ``Generator``: ``seed`` itself, or a new one seeded with ``seed``.
+
+    >>> as_generator(0).integers(0, 10, 3).tolist()
+    [8, 6, 5]
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None:
+        check_int("seed", seed, minimum=0)
+    return np.random.default_rng(seed)
+
+
+def generate_sequence(
+    length: int = 25, n_unique: int = 100, seed: int | np.random.Generator | None = None,
+    low: int = 0,
+) -> list[int]:
+    """Return ``length`` random integers drawn uniformly from ``[low, n_unique)``.
+
+    Parameters
+    ----------
+    length : number of values (>= 1).
+    n_unique : one more than the largest value (> ``low``).
+    seed : an integer seed or a NumPy ``Generator``, for reproducible sequences.
+    low : the smallest value (default 0; the teacher-forcing chapter uses 1).
+
+    >>> generate_sequence(5, 10, seed=1)
+    [4, 5, 7, 9, 0]
+    """
+    length = check_int("length", length, minimum=1)
+    n_unique = check_int("n_unique", n_unique, minimum=1)
+    low = check_int("low", low, minimum=0, maximum=n_unique - 1)
+    return as_generator(seed).integers(low, n_unique, size=length).tolist()
+
+
+def one_hot_encode(sequence: Sequence[int] | np.ndarray, n_unique: int = 100) -> np.ndarray:
+    """One-hot encode integers: a ``(steps, n_unique)`` float32 array with one 1 per row.
+
+    >>> one_hot_encode([2, 0], 3)
+    array([[0., 0., 1.],
+           [1., 0., 0.]], dtype=float32)
+    """
+    n_unique = check_int("n_unique", n_unique, minimum=1)
+    values = check_array("sequence", sequence, ndim=1)
+    if values.size and not np.issubdtype(values.dtype, np.integer):
+        if not (np.issubdtype(values.dtype, np.floating) and np.all(values == np.round(values))):
+            raise TypeError(f"sequence must hold integers, got dtype {values.dtype}")
+    values = values.astype(np.int64)
+    bad = (values < 0) | (values >= n_unique)
+    if bad.any():
+        raise ValueError(
+            f"sequence values must be in [0, {n_unique}) for n_unique={n_unique}, "
+            f"got {values[bad][0]} at position {int(np.argmax(bad))}"
+        )
+    encoded = np.zeros((values.size, n_unique), dtype=np.float32)
+    encoded[np.arange(values.size), values] = 1.0
+    return encoded
+
+
+def one_hot_decode(encoded: np.ndarray) -> list[int]:
+    """Invert :func:`one_hot_encode`: the index of the largest value in each row.
+
+    Works on probability vectors too (a model's softmax output), and on a batch
+    ``(samples, steps, features)``, which is flattened in order.
+
+    >>> one_hot_decode([[0.1, 0.7, 0.2], [0.9, 0.05, 0.05]])
+    [1, 0]
+    """
+    array = np.asarray(encoded)
+    if array.ndim not in (2, 3):
+        raise ValueError(
+            f"encoded must be a 2-D (steps, features) or 3-D (samples, steps, features) "
+            f"array, got shape {array.shape}"
+        )
+    return np.argmax(array, axis=-1).reshape(-1).tolist()
+
+
+def to_supervised(encoded: np.ndarray, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """Frame an encoded sequence as windows: ``X`` (rows, n_in, features), ``y`` (rows, n_out, features).
+
+    Row ``r`` holds the ``n_in`` consecutive steps ``r .. r+n_in-1``; its target is the
+    first (oldest) ``n_out`` of them. Windows that would need values from before the
+    start are dropped, so a sequence of ``T`` steps gives ``T - n_in + 1`` rows: the same
+    result as the tutorial's ``pandas`` ``shift``/``dropna`` version.
+
+    >>> X, y = to_supervised(one_hot_encode(list(range(25))), 5, 3)
+    >>> X.shape, y.shape
+    ((21, 5, 100), (21, 3, 100))
+    """
+    encoded = check_array("encoded", encoded, ndim=2)
+    n_in = check_int("n_in", n_in, minimum=1)
+    n_out = check_int("n_out", n_out, minimum=1, maximum=n_in)
+    if len(encoded) < n_in:
+        raise ValueError(f"encoded has {len(encoded)} steps; it needs at least n_in={n_in}")
+    windows = np.lib.stride_tricks.sliding_window_view(encoded, n_in, axis=0)
+    X = np.ascontiguousarray(np.swapaxes(windows, 1, 2))
+    return X, X[:, :n_out, :].copy()
+
+
+def to_lagged(encoded: np.ndarray, n_in: int, lag: int) -> tuple[np.ndarray, np.ndarray]:
+    """Frame an encoded sequence to echo a lag: windows ending at ``t``, target ``x(t - lag)``.
+
+    ``X`` has shape (rows, n_in, features) and ``y`` (rows, features). Only windows whose
+    target exists are kept: ``t`` runs from ``max(n_in - 1, lag)`` to the last step.
+    With ``n_in=1`` and ``lag=1`` this is the tutorial's "beginner's mistake" framing
+    (24 pairs from 25 values): the input is ``x(t)`` alone.
+
+    >>> X, y = to_lagged(one_hot_encode([5, 6, 7, 8]), n_in=2, lag=1)
+    >>> one_hot_decode(X), one_hot_decode(y)
+    ([5, 6, 6, 7, 7, 8], [5, 6, 7])
+    """
+    encoded = check_array("encoded", encoded, ndim=2)
+    n_in = check_int("n_in", n_in, minimum=1)
+    lag = check_int("lag", lag, minimum=0)
+    first = max(n_in - 1, lag)
+    if len(encoded) <= first:
+        raise ValueError(
+            f"encoded has {len(encoded)} steps; n_in={n_in} and lag={lag} need at least {first + 1}"
+        )
+    windows = np.lib.stride_tricks.sliding_window_view(encoded, n_in, axis=0)
+    X = np.ascontiguousarray(np.swapaxes(windows, 1, 2))[first - n_in + 1:]
+    y = encoded[first - lag: len(encoded) - lag]
+    return X, y.copy()
+
+
+def get_dataset(
+    n_in: int, n_out: int, cardinality: int, n_samples: int,
+    seed: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Source, decoder input and target for the teacher-forcing chapter, one-hot encoded.
+
+    Each source is ``n_in`` random values in ``1 .. cardinality-1`` (0 is the start
+    symbol); the target is its first ``n_out`` values reversed; the decoder input is the
+    target shifted right behind a 0. Returns ``X1`` (n_samples, n_in, cardinality),
+    ``X2`` and ``y`` (n_samples, n_out, cardinality).
+
+    >>> X1, X2, y = get_dataset(6, 3, 51, 2, seed=0)
+    >>> X1.shape, X2.shape, y.shape
+    ((2, 6, 51), (2, 3, 51), (2, 3, 51))
+    """
+    n_in = check_int("n_in", n_in, minimum=1)
+    n_out = check_int("n_out", n_out, minimum=1, maximum=n_in)
+    cardinality = check_int("cardinality", cardinality, minimum=2)
+    n_samples = check_int("n_samples", n_samples, minimum=1)
+    source = as_generator(seed).integers(1, cardinality, size=(n_samples, n_in))
+    target = source[:, :n_out][:, ::-1]
+    shifted = np.concatenate([np.zeros((n_samples, 1), dtype=source.dtype), target[:, :-1]], axis=1)
+    eye = np.eye(cardinality, dtype=np.float32)
+    return eye[source], eye[shifted], eye[target]

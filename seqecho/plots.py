@@ -1,0 +1,103 @@
+"""Figures the chapters share: one-hot heatmaps, framing pictures, learning curves, comparisons."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from seqecho._checks import check_array
+from seqecho.data import one_hot_decode
+from seqecho.train import TrainingLog
+
+
+def plot_one_hot(encoded: np.ndarray, ax: plt.Axes | None = None, title: str = "") -> plt.Axes:
+    """Heatmap of a one-hot encoded sequence: one row per step, the 1 in each row lit."""
+    encoded = check_array("encoded", encoded, ndim=2)
+    ax = ax or plt.subplots(figsize=(9, 0.25 * len(encoded) + 1))[1]
+    ax.imshow(encoded, aspect="auto", cmap="Greys", interpolation="nearest")
+    ax.set_xlabel(f"feature (which of the {encoded.shape[1]} values)")
+    ax.set_ylabel("step")
+    for step, value in enumerate(one_hot_decode(encoded)):
+        ax.annotate(str(value), (value, step), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=7, color="tab:red")
+    ax.set_title(title or f"One-hot encoding: {encoded.shape[0]} steps x {encoded.shape[1]} features")
+    return ax
+
+
+def plot_windows(X: np.ndarray, y: np.ndarray, n_rows: int = 8, ax: plt.Axes | None = None) -> plt.Axes:
+    """The supervised framing as a grid: each row a sample, each column a timestep.
+
+    Cells hold the decoded integers of ``X``; the steps that are also the target ``y``
+    (the first ``n_out`` of the window) are shaded.
+    """
+    X, y = check_array("X", X, ndim=3), check_array("y", y, ndim=3)
+    values = np.argmax(X[:n_rows], axis=-1)
+    n_out = y.shape[1]
+    ax = ax or plt.subplots(figsize=(1.0 * X.shape[1] + 2, 0.4 * len(values) + 1))[1]
+    shade = np.zeros(values.shape)
+    shade[:, :n_out] = 1
+    ax.imshow(shade, cmap="Blues", vmin=0, vmax=2.5, aspect="auto")
+    for (row, col), value in np.ndenumerate(values):
+        ax.text(col, row, str(value), ha="center", va="center")
+    ax.set_xticks(range(X.shape[1]), [f"t{col - X.shape[1] + 1:+d}" if col < X.shape[1] - 1 else "t"
+                                      for col in range(X.shape[1])])
+    ax.set_yticks(range(len(values)))
+    ax.set_xlabel("timestep within the sample (shaded: also the target y)")
+    ax.set_ylabel("sample")
+    ax.set_title(f"X: {X.shape} = [samples, timesteps, features];  y: {y.shape}")
+    return ax
+
+
+def plot_samples(X: np.ndarray, n_samples: int = 3) -> plt.Figure:
+    """Draw the first samples of a 3-D input side by side: each a (timesteps x features) grid."""
+    X = check_array("X", X, ndim=3)
+    n = min(n_samples, len(X))
+    fig, axes = plt.subplots(1, n, figsize=(4 * n, 2.2), sharey=True, squeeze=False)
+    for index, ax in enumerate(axes[0]):
+        ax.imshow(X[index], aspect="auto", cmap="Greys", interpolation="nearest")
+        ax.set_title(f"sample {index}: {one_hot_decode(X[index])}", fontsize=9)
+        ax.set_xlabel("features")
+    axes[0, 0].set_ylabel("timesteps")
+    fig.suptitle(f"An LSTM input is 3-D: {X.shape[0]} samples x {X.shape[1]} timesteps x {X.shape[2]} features")
+    fig.tight_layout()
+    return fig
+
+
+def plot_learning_curves(logs: Mapping[str, TrainingLog], window: int = 20,
+                         ax: plt.Axes | None = None) -> plt.Axes:
+    """Accuracy per training sequence (smoothed over ``window`` sequences), one line per run."""
+    if not logs:
+        raise ValueError("logs must name at least one TrainingLog")
+    ax = ax or plt.subplots(figsize=(7, 3.5))[1]
+    for label, log in logs.items():
+        if not isinstance(log, TrainingLog):
+            raise TypeError(f"logs[{label!r}] must be a TrainingLog, got {type(log).__name__}")
+        smooth = log.smoothed(window)
+        ax.plot(np.arange(len(smooth)) + min(window, log.sequences), smooth, label=label)
+    ax.set_xlabel("training sequences")
+    ax.set_ylabel(f"accuracy (mean of last {window})")
+    ax.set_ylim(-0.02, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def plot_accuracy_bars(results: Mapping[str, float], chance: float | None = None,
+                       ax: plt.Axes | None = None, title: str = "") -> plt.Axes:
+    """Bar chart of accuracies on unseen sequences, labelled with their percentages."""
+    if not results:
+        raise ValueError("results must hold at least one accuracy")
+    ax = ax or plt.subplots(figsize=(1.6 * len(results) + 2, 3.5))[1]
+    labels, values = list(results), [float(v) for v in results.values()]
+    bars = ax.bar(range(len(values)), values, color="tab:blue")
+    ax.bar_label(bars, [f"{v:.1%}" for v in values])
+    ax.set_xticks(range(len(values)), labels, fontsize=8)
+    if chance is not None:
+        ax.axhline(chance, color="tab:red", ls="--", lw=1, label=f"chance ({chance:.0%})")
+        ax.legend(loc="upper left")
+    ax.set_ylim(0, 1.1)
+    ax.set_ylabel("accuracy on unseen sequences")
+    ax.set_title(title)
+    return ax

@@ -1,0 +1,123 @@
+"""Training loops: many fresh random sequences, one small batch at a time, without ``model.fit`` overhead.
+
+The tutorials call ``model.fit`` once per random sequence. Each call builds a data
+pipeline and callbacks before doing a few milliseconds of work, so the overhead
+dominates. ``fit_sequences`` instead calls ``train_on_batch`` (a compiled train step)
+for each batch, resets the state of stateful layers between sequences, and prints a
+few summary lines.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import keras
+import numpy as np
+
+from seqecho._checks import check_int
+from seqecho.data import as_generator
+from seqecho.models import fixed_batch_size, is_stateful, reset_states
+
+#: ``make_data(rng)`` returns ``(X, y)`` or ``(X, y, sample_weight)`` for one sequence.
+MakeData = Callable[[np.random.Generator], tuple]
+
+
+@dataclass
+class TrainingLog:
+    """What a training run did: loss and accuracy per sequence, samples seen and time taken."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    samples: int = 0
+    seconds: float = 0.0
+
+    @property
+    def sequences(self) -> int:
+        """How many sequences (the tutorials' "epochs") were trained on."""
+        return len(self.loss)
+
+    def smoothed(self, window: int = 20) -> np.ndarray:
+        """Accuracy averaged over a sliding ``window`` of sequences (for plotting)."""
+        acc = np.asarray(self.accuracy, dtype=float)
+        window = max(1, min(int(window), len(acc)))
+        return np.convolve(acc, np.ones(window) / window, mode="valid")
+
+
+def split_example(example: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Check a ``make_data`` result and return ``(X, y, sample_weight or None)``."""
+    if not isinstance(example, tuple) or len(example) not in (2, 3):
+        raise TypeError("make_data must return (X, y) or (X, y, sample_weight)")
+    X, y = np.asarray(example[0]), np.asarray(example[1])
+    weight = None if len(example) == 2 or example[2] is None else np.asarray(example[2])
+    if len(X) != len(y) or (weight is not None and len(weight) != len(X)):
+        raise ValueError(
+            f"make_data returned mismatched lengths: X {X.shape}, y {y.shape}"
+            + ("" if weight is None else f", sample_weight {weight.shape}")
+        )
+    return X, y, weight
+
+
+def check_batching(model: keras.Model, n_samples: int, batch_size: int) -> None:
+    """Raise ``ValueError`` if ``batch_size`` does not fit the model or the samples."""
+    fixed = fixed_batch_size(model)
+    if fixed is not None and fixed != batch_size:
+        raise ValueError(f"batch_size={batch_size} but the model is built for batches of {fixed}")
+    if is_stateful(model) and n_samples % batch_size:
+        raise ValueError(
+            f"a stateful model needs batch_size to divide the samples of a sequence: "
+            f"{n_samples} samples, batch_size={batch_size} (try one of "
+            f"{[d for d in range(1, n_samples + 1) if n_samples % d == 0]})"
+        )
+
+
+def fit_sequences(
+    model: keras.Model, make_data: MakeData, n_sequences: int, batch_size: int, *,
+    seed: int | np.random.Generator | None = None, log_lines: int = 5,
+    target_accuracy: float | None = None, window: int = 20,
+) -> TrainingLog:
+    """Train ``model`` on ``n_sequences`` fresh sequences from ``make_data``, in order.
+
+    Every sequence is cut into consecutive batches of ``batch_size`` (never shuffled)
+    and each batch is one ``train_on_batch`` call; stateful layers are reset after each
+    sequence. The accuracy logged for a sequence is measured on it *before* the model
+    has trained on it, batch by batch, so it estimates accuracy on unseen data.
+    With ``target_accuracy``, training stops early once the mean accuracy of the last
+    ``window`` sequences reaches it. Prints ``log_lines`` summary lines (0 for none).
+    """
+    n_sequences = check_int("n_sequences", n_sequences, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    log_lines = check_int("log_lines", log_lines, minimum=0)
+    if target_accuracy is not None and not 0.0 < target_accuracy <= 1.0:
+        raise ValueError(f"target_accuracy must be in (0, 1], got {target_accuracy!r}")
+    rng, log, start = as_generator(seed), TrainingLog(), time.perf_counter()
+    every = max(1, n_sequences // log_lines) if log_lines else 0
+    stateful = is_stateful(model)
+    for index in range(1, n_sequences + 1):
+        X, y, weight = split_example(make_data(rng))
+        if index == 1:
+            check_batching(model, len(X), batch_size)
+        losses, accuracies = [], []
+        for lo in range(0, len(X), batch_size):
+            part = slice(lo, lo + batch_size)
+            logs = model.train_on_batch(X[part], y[part], None if weight is None else weight[part],
+                                        return_dict=True)
+            losses.append(float(logs["loss"]))
+            accuracies.append(float(logs["accuracy"]))
+        if stateful:
+            reset_states(model)
+        log.loss.append(float(np.mean(losses)))
+        log.accuracy.append(float(np.mean(accuracies)))
+        log.samples += len(X)
+        done = target_accuracy is not None and index >= window \
+            and np.mean(log.accuracy[-window:]) >= target_accuracy
+        if every and (index % every == 0 or done):
+            recent = log.accuracy[-min(index, window):]
+            print(f"sequence {index:>5}/{n_sequences}  loss {log.loss[-1]:.4f}  "
+                  f"accuracy (last {len(recent)}) {np.mean(recent):.3f}  "
+                  f"{time.perf_counter() - start:.1f} s")
+        if done:
+            break
+    log.seconds = time.perf_counter() - start
+    return log

@@ -1,0 +1,166 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seqecho.data import (as_generator, generate_sequence, get_dataset, one_hot_decode,
+                          one_hot_encode, to_lagged, to_supervised)
+
+
+def pandas_to_supervised(sequence, n_in, n_out):
+    """The tutorial's shift/dropna framing, kept here as the reference."""
+    df = pd.DataFrame(sequence)
+    df = pd.concat([df.shift(n_in - i - 1) for i in range(n_in)], axis=1)
+    values = df.dropna().values  # the tutorial's dropna(inplace=True)
+    width = sequence.shape[1]
+    return (values.reshape(len(values), n_in, width),
+            values[:, 0:(n_out * width)].reshape(len(values), n_out, width))
+
+
+def test_generate_sequence_range_and_length():
+    seq = generate_sequence(1000, 100, seed=3)
+    assert len(seq) == 1000 and min(seq) >= 0 and max(seq) <= 99
+    assert len(set(seq)) > 90
+
+
+def test_generate_sequence_reproducible_from_seed_and_generator():
+    assert generate_sequence(25, 100, seed=7) == generate_sequence(25, 100, seed=7)
+    assert generate_sequence(25, 100, seed=7) != generate_sequence(25, 100, seed=8)
+    rng = np.random.default_rng(7)
+    assert generate_sequence(25, 100, seed=rng) == generate_sequence(25, 100, seed=7)
+    assert as_generator(rng) is rng
+
+
+def test_generate_sequence_low():
+    assert min(generate_sequence(500, 5, seed=0, low=1)) == 1
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    (dict(length=0), ValueError), (dict(length=2.5), TypeError), (dict(length=True), TypeError),
+    (dict(n_unique=0), ValueError), (dict(low=100), ValueError), (dict(seed=-1), ValueError),
+    (dict(seed="a"), TypeError),
+])
+def test_generate_sequence_bad_input(kwargs, error):
+    with pytest.raises(error):
+        generate_sequence(**{"length": 5, **kwargs})
+
+
+def test_one_hot_encode_example():
+    encoded = one_hot_encode([2, 0, 1], 3)
+    assert encoded.shape == (3, 3) and encoded.dtype == np.float32
+    assert encoded.tolist() == [[0, 0, 1], [1, 0, 0], [0, 1, 0]]
+
+
+@given(st.lists(st.integers(0, 99), min_size=1, max_size=60))
+def test_encode_decode_round_trip(values):
+    encoded = one_hot_encode(values, 100)
+    assert one_hot_decode(encoded) == values
+    assert np.all(encoded.sum(axis=1) == 1)
+
+
+def test_one_hot_encode_accepts_whole_floats_and_arrays():
+    assert one_hot_decode(one_hot_encode(np.array([1.0, 3.0]), 4)) == [1, 3]
+
+
+@pytest.mark.parametrize("sequence, n_unique, error, words", [
+    ([0, 100], 100, ValueError, "[0, 100)"),
+    ([-1], 100, ValueError, "[0, 100)"),
+    ([1.5], 100, TypeError, "integers"),
+    (["a"], 100, TypeError, "integers"),
+    ([[1, 2]], 100, ValueError, "1-D"),
+    ([1], 0, ValueError, "n_unique"),
+])
+def test_one_hot_encode_bad_input(sequence, n_unique, error, words):
+    with pytest.raises(error, match=words.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+        one_hot_encode(sequence, n_unique)
+
+
+def test_one_hot_decode_batch_and_bad_rank():
+    batch = np.stack([one_hot_encode([1, 2], 5), one_hot_encode([3, 4], 5)])
+    assert one_hot_decode(batch) == [1, 2, 3, 4]
+    with pytest.raises(ValueError, match="2-D"):
+        one_hot_decode(np.zeros(5))
+
+
+def test_to_supervised_tutorial_case_matches_pandas():
+    encoded = one_hot_encode(generate_sequence(25, 100, seed=1))
+    X, y = to_supervised(encoded, 5, 3)
+    Xp, yp = pandas_to_supervised(encoded, 5, 3)
+    assert X.shape == (21, 5, 100) and y.shape == (21, 3, 100)
+    assert np.array_equal(X, Xp) and np.array_equal(y, yp)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.data())
+def test_to_supervised_matches_pandas_and_invariants(data):
+    n_in = data.draw(st.integers(1, 8))
+    n_out = data.draw(st.integers(1, n_in))
+    length = data.draw(st.integers(n_in, 30))
+    values = data.draw(st.lists(st.integers(0, 9), min_size=length, max_size=length))
+    encoded = one_hot_encode(values, 10)
+    X, y = to_supervised(encoded, n_in, n_out)
+    Xp, yp = pandas_to_supervised(encoded, n_in, n_out)
+    assert np.array_equal(X, Xp) and np.array_equal(y, yp)
+    assert X.shape == (length - n_in + 1, n_in, 10) and y.shape == (length - n_in + 1, n_out, 10)
+    for row in range(len(X)):  # each row is n_in consecutive steps starting at `row`
+        assert one_hot_decode(X[row]) == values[row:row + n_in]
+
+
+@pytest.mark.parametrize("shape, n_in, n_out, words", [
+    ((25, 100), 0, 1, "n_in"), ((25, 100), 3, 4, "n_out"), ((25, 100), 3, 0, "n_out"),
+    ((4, 100), 5, 3, "at least n_in=5"), ((25,), 5, 3, "2-D"), ((2, 25, 100), 5, 3, "2-D"),
+])
+def test_to_supervised_bad_input(shape, n_in, n_out, words):
+    with pytest.raises(ValueError, match=words):
+        to_supervised(np.zeros(shape), n_in, n_out)
+
+
+def test_to_supervised_rejects_non_integer_sizes():
+    with pytest.raises(TypeError, match="n_in"):
+        to_supervised(np.zeros((25, 100)), 5.0, 3)
+
+
+def test_to_lagged_beginner_framing():
+    values = generate_sequence(25, 100, seed=0)
+    X, y = to_lagged(one_hot_encode(values), n_in=1, lag=1)
+    assert X.shape == (24, 1, 100) and y.shape == (24, 100)
+    assert one_hot_decode(X) == values[1:] and one_hot_decode(y) == values[:-1]
+
+
+@given(st.integers(1, 6), st.integers(0, 6), st.integers(8, 30))
+def test_to_lagged_invariants(n_in, lag, length):
+    values = list(range(length))
+    X, y = to_lagged(one_hot_encode(values, 40), n_in, lag)
+    first = max(n_in - 1, lag)
+    assert len(X) == len(y) == length - first
+    ends = [one_hot_decode(row)[-1] for row in X]
+    assert ends == values[first:]
+    assert one_hot_decode(y) == [t - lag for t in ends]
+
+
+def test_to_lagged_bad_input():
+    with pytest.raises(ValueError, match="lag"):
+        to_lagged(np.zeros((25, 10)), 5, -1)
+    with pytest.raises(ValueError, match="at least 6"):
+        to_lagged(np.zeros((5, 10)), 2, 5)
+
+
+def test_get_dataset_shapes_and_relations():
+    X1, X2, y = get_dataset(6, 3, 51, 200, seed=0)
+    assert X1.shape == (200, 6, 51) and X2.shape == y.shape == (200, 3, 51)
+    source, shifted, target = (np.argmax(a, -1) for a in (X1, X2, y))
+    assert source.min() >= 1 and source.max() <= 50
+    assert np.array_equal(target, source[:, :3][:, ::-1])
+    assert np.all(shifted[:, 0] == 0) and np.array_equal(shifted[:, 1:], target[:, :-1])
+    assert np.all(X1.sum(-1) == 1) and np.all(X2.sum(-1) == 1)
+
+
+@pytest.mark.parametrize("args, error, words", [
+    ((6, 7, 51, 10), ValueError, "n_out"), ((0, 1, 51, 10), ValueError, "n_in"),
+    ((6, 3, 1, 10), ValueError, "cardinality"), ((6, 3, 51, 0), ValueError, "n_samples"),
+    ((6, 3, 51.0, 10), TypeError, "cardinality"),
+])
+def test_get_dataset_bad_input(args, error, words):
+    with pytest.raises(error, match=words):
+        get_dataset(*args)

@@ -1,0 +1,71 @@
+"""Checks of the chapter notebooks as documents (nbval checks their outputs separately)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def load(path):
+    return json.loads(path.read_text())
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def test_every_notebook_is_in_the_table_of_contents_and_numbered():
+    toc = (ROOT / "_toc.yml").read_text()
+    listed = re.findall(r"file: (notebooks/\S+)", toc)
+    assert listed == [f"notebooks/{p.stem}" for p in NOTEBOOKS]
+    assert [p.name[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(1, len(NOTEBOOKS) + 1)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_committed_executed_in_order_without_errors(path):
+    code = [c for c in load(path)["cells"] if c["cell_type"] == "code" and source(c).strip()]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), \
+        "re-run the notebook top to bottom (make notebooks)"
+    for cell in code:
+        assert not any(o["output_type"] == "error" for o in cell["outputs"]), source(cell)[:80]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_follows_the_chapter_template(path):
+    cells = load(path)["cells"]
+    first = source(cells[0])
+    assert first.startswith("# ") and "What you will learn" in first
+    text = "\n".join(source(c) for c in cells if c["cell_type"] == "markdown")
+    assert "## Summary" in text and "## Exercises" in text
+    exercises = re.findall(r"```\{exercise\}\n:label: (\S+)", text)
+    solutions = re.findall(r"```\{solution-start\} (\S+)\n:class: dropdown", text)
+    assert exercises and exercises == solutions, "every exercise needs a hidden worked solution"
+    assert text.count("{solution-start}") == text.count("{solution-end}")
+    assert "{cite}" in text or path.name.startswith("01"), "cite the paper where its idea enters"
+    assert "{term}" in text, "link glossary terms"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_ignored_outputs_are_followed_by_a_checked_assertion(path):
+    code = [c for c in load(path)["cells"] if c["cell_type"] == "code"]
+    for index, cell in enumerate(code):
+        if "NBVAL_IGNORE_OUTPUT" in source(cell):
+            following = code[index + 1] if index + 1 < len(code) else None
+            assert following is not None and "NBVAL_IGNORE_OUTPUT" not in source(following)
+            assert "assert" in source(following), f"no checked assertion after: {source(cell)[:80]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_outputs_are_short_and_seeds_fixed(path):
+    cells = load(path)["cells"]
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "stream":
+                assert len("".join(output["text"]).splitlines()) <= 40, "training output must stay short"
+    code = "\n".join(source(c) for c in cells if c["cell_type"] == "code")
+    if "keras" in code:
+        assert "keras.utils.set_random_seed" in code

@@ -1,0 +1,50 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from seqecho.data import generate_sequence, one_hot_encode, to_supervised  # noqa: E402
+from seqecho.plots import (plot_accuracy_bars, plot_learning_curves, plot_one_hot,  # noqa: E402
+                           plot_samples, plot_windows)
+from seqecho.train import TrainingLog  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_plot_one_hot_marks_each_value():
+    values = generate_sequence(6, 10, seed=0)
+    ax = plot_one_hot(one_hot_encode(values, 10))
+    assert [t.get_text() for t in ax.texts] == [str(v) for v in values]
+
+
+def test_plot_windows_and_samples():
+    X, y = to_supervised(one_hot_encode(list(range(10)), 10), 5, 3)
+    ax = plot_windows(X, y, n_rows=4)
+    assert len(ax.texts) == 4 * 5 and "(6, 5, 10)" in ax.get_title()
+    fig = plot_samples(X, 2)
+    assert len(fig.axes) == 2
+
+
+def test_plot_learning_curves_and_bars():
+    log = TrainingLog(loss=[1.0] * 30, accuracy=list(np.linspace(0, 1, 30)))
+    ax = plot_learning_curves({"run": log}, window=5)
+    assert len(ax.lines) == 1 and len(ax.lines[0].get_ydata()) == 26
+    ax = plot_accuracy_bars({"a": 0.5, "b": 1.0}, chance=0.01)
+    assert [t.get_text() for t in ax.texts] == ["50.0%", "100.0%"]
+
+
+def test_plot_bad_input():
+    with pytest.raises(ValueError):
+        plot_learning_curves({})
+    with pytest.raises(TypeError):
+        plot_learning_curves({"x": [1, 2]})
+    with pytest.raises(ValueError):
+        plot_accuracy_bars({})
+    with pytest.raises(ValueError, match="2-D"):
+        plot_one_hot(np.zeros(3))

@@ -1,0 +1,90 @@
+import keras
+import numpy as np
+import pytest
+
+from seqecho.data import generate_sequence, one_hot_encode, to_lagged
+from seqecho.models import build_lstm
+from seqecho.train import TrainingLog, fit_sequences, split_example
+
+
+def echo_data(rng, length=12, n_unique=10):
+    """Echo the current value: X (length, 1, n_unique), y (length, n_unique)."""
+    encoded = one_hot_encode(generate_sequence(length, n_unique, seed=rng), n_unique)
+    return encoded[:, None, :], encoded
+
+
+def test_fit_sequences_learns_echo_and_logs_each_sequence(capsys):
+    keras.utils.set_random_seed(0)
+    model = build_lstm(1, 10, 16, learning_rate=0.02)
+    log = fit_sequences(model, echo_data, 150, batch_size=12, seed=0, log_lines=3)
+    assert isinstance(log, TrainingLog)
+    assert log.sequences == 150 and len(log.accuracy) == 150 and log.samples == 150 * 12
+    assert np.mean(log.accuracy[:10]) < 0.5 < np.mean(log.accuracy[-10:])
+    assert log.loss[-1] < log.loss[0]
+    assert capsys.readouterr().out.count("sequence ") == 3
+
+
+def test_fit_sequences_stops_at_target_accuracy():
+    keras.utils.set_random_seed(0)
+    model = build_lstm(1, 10, 16, learning_rate=0.02)
+    log = fit_sequences(model, echo_data, 2000, batch_size=12, seed=0, log_lines=0,
+                        target_accuracy=0.9, window=10)
+    assert log.sequences < 2000
+    assert np.mean(log.accuracy[-10:]) >= 0.9
+
+
+def test_fit_sequences_resets_stateful_layers_between_sequences():
+    model = build_lstm(1, 10, 4, batch_size=4, stateful=True)
+    fit_sequences(model, lambda rng: echo_data(rng, length=8), 2, batch_size=4, seed=0, log_lines=0)
+    assert all(np.abs(np.asarray(s)).sum() == 0 for s in model.get_layer("lstm").states)
+
+
+def test_fit_sequences_uses_sample_weight():
+    keras.utils.set_random_seed(0)
+    model = build_lstm(1, 10, 4)
+
+    def weighted(rng):
+        X, y = echo_data(rng)
+        return X, y, np.zeros(len(X))
+
+    log = fit_sequences(model, weighted, 3, batch_size=12, seed=0, log_lines=0)
+    assert log.loss == [0.0, 0.0, 0.0]
+
+
+def test_stateful_batch_size_must_divide_samples():
+    model = build_lstm(1, 10, 4, batch_size=5, stateful=True)
+    with pytest.raises(ValueError, match=r"divide.*12 samples.*\[1, 2, 3, 4, 6, 12\]"):
+        fit_sequences(model, echo_data, 1, batch_size=5, log_lines=0)
+
+
+def test_batch_size_must_match_fixed_model_batch():
+    model = build_lstm(1, 10, 4, batch_size=6, stateful=True)
+    with pytest.raises(ValueError, match="built for batches of 6"):
+        fit_sequences(model, echo_data, 1, batch_size=4, log_lines=0)
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(n_sequences=0), ValueError, "n_sequences"),
+    (dict(batch_size=0), ValueError, "batch_size"),
+    (dict(target_accuracy=1.5), ValueError, "target_accuracy"),
+    (dict(n_sequences=2.0), TypeError, "n_sequences"),
+])
+def test_fit_sequences_bad_arguments(kwargs, error, words):
+    model = build_lstm(1, 10, 4)
+    with pytest.raises(error, match=words):
+        fit_sequences(model, echo_data, **{"n_sequences": 1, "batch_size": 12, "log_lines": 0, **kwargs})
+
+
+def test_make_data_results_are_checked():
+    with pytest.raises(ValueError, match="mismatched"):
+        split_example((np.zeros((5, 1, 3)), np.zeros((4, 3))))
+    with pytest.raises(TypeError, match="make_data"):
+        split_example([np.zeros(3)])
+    X, y, w = split_example((np.zeros((2, 1)), np.zeros((2, 1))))
+    assert w is None
+
+
+def test_smoothed_accuracy():
+    log = TrainingLog(loss=[1, 1, 1, 1], accuracy=[0, 1, 0, 1])
+    assert log.smoothed(2).tolist() == [0.5, 0.5, 0.5]
+    assert log.sequences == 4
