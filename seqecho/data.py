@@ -164,3 +164,78 @@ def get_dataset(
     shifted = np.concatenate([np.zeros((n_samples, 1), dtype=source.dtype), target[:, :-1]], axis=1)
     eye = np.eye(cardinality, dtype=np.float32)
     return eye[source], eye[shifted], eye[target]
+
+
+def interleave_streams(streams: np.ndarray) -> np.ndarray:
+    """Lay out parallel sequences for a stateful layer: one sequence per batch row.
+
+    ``streams`` has shape (n_streams, n_chunks, ...): ``n_streams`` sequences, each cut
+    into ``n_chunks`` consecutive samples. The result has shape (n_chunks * n_streams, ...)
+    and, cut into batches of ``n_streams``, batch ``k`` holds chunk ``k`` of every stream.
+    Row ``i`` of each batch therefore continues row ``i`` of the previous batch, which is
+    how a stateful Keras layer carries state.
+
+    >>> interleave_streams(np.array([[1, 2, 3], [10, 20, 30]])).tolist()
+    [1, 10, 2, 20, 3, 30]
+    """
+    streams = np.asarray(streams)
+    if streams.ndim < 2:
+        raise ValueError(f"streams must be at least 2-D (n_streams, n_chunks, ...), got shape {streams.shape}")
+    return np.swapaxes(streams, 0, 1).reshape(-1, *streams.shape[2:])
+
+
+def state_handoff(n_samples: int, batch_size: int) -> "pd.DataFrame":
+    """Which sample's final state a stateful layer hands to each sample, batch by batch.
+
+    Samples are fed in order in batches of ``batch_size``; row ``i`` of a batch starts from
+    the state left by row ``i`` of the previous batch, so sample ``s`` continues sample
+    ``s - batch_size`` (or starts from zeros in the first batch).
+
+    >>> state_handoff(4, 2).state_from.tolist()
+    [None, None, 0, 1]
+    """
+    import pandas as pd
+
+    n_samples = check_int("n_samples", n_samples, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    samples = np.arange(n_samples)
+    return pd.DataFrame({
+        "sample": samples, "batch": samples // batch_size, "row": samples % batch_size,
+        "state_from": pd.Series([int(s - batch_size) if s >= batch_size else None for s in samples],
+                                dtype=object),
+    })
+
+
+def lag_streams(
+    rng: np.random.Generator, n_streams: int = 6, length: int = 25, n_unique: int = 100,
+    lag: int = 1, window: int = 1,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Echo-a-lag data laid out for a stateful layer: one random sequence per batch row.
+
+    Draws ``n_streams`` sequences of ``length`` values. Each is fed as inputs
+    ``x(1) .. x(length-1)`` with targets ``x(t - lag)``, cut into samples of ``window``
+    consecutive timesteps, and the streams are interleaved with :func:`interleave_streams`
+    so that, in batches of ``n_streams``, every row continues its own sequence.
+    Returns ``X`` and ``y`` of shape (samples, window, n_unique) and a sample weight of
+    shape (samples, window) that is 0 where the target comes before the first input
+    (the cold start, which no model can answer).
+
+    >>> X, y, w = lag_streams(np.random.default_rng(0), n_streams=2, length=7, n_unique=5, window=3)
+    >>> X.shape, y.shape, w.shape
+    ((4, 3, 5), (4, 3, 5), (4, 3))
+    """
+    n_streams = check_int("n_streams", n_streams, minimum=1)
+    length = check_int("length", length, minimum=2)
+    lag = check_int("lag", lag, minimum=1, maximum=length - 1)
+    window = check_int("window", window, minimum=1)
+    steps = length - 1
+    if steps % window:
+        raise ValueError(f"window must divide the {steps} input steps of a {length}-value sequence, got {window}")
+    values = as_generator(rng).integers(0, n_unique, size=(n_streams, length))
+    t = np.arange(1, length)
+    inputs, targets = values[:, t], values[:, np.maximum(t - lag, 0)]
+    weight = np.broadcast_to((t - lag >= 1).astype(np.float32), (n_streams, steps))
+    eye = np.eye(n_unique, dtype=np.float32)
+    chunk = lambda a: a.reshape(n_streams, steps // window, window, *a.shape[2:])  # noqa: E731
+    return (interleave_streams(chunk(eye[inputs])), interleave_streams(chunk(eye[targets])),
+            interleave_streams(chunk(weight)))

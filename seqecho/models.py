@@ -19,7 +19,7 @@ def _compile(model: keras.Model, learning_rate: float) -> keras.Model:
     model.compile(
         loss="categorical_crossentropy",
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-        metrics=["accuracy"],
+        weighted_metrics=["accuracy"],  # honours sample weights (e.g. a cold start weighted 0)
     )
     return model
 

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seqecho.data import (as_generator, generate_sequence, get_dataset, one_hot_decode,
+from seqecho.data import (as_generator, generate_sequence, get_dataset, interleave_streams,
+                          lag_streams, one_hot_decode, state_handoff,
                           one_hot_encode, to_lagged, to_supervised)
 
 
@@ -164,3 +165,48 @@ def test_get_dataset_shapes_and_relations():
 def test_get_dataset_bad_input(args, error, words):
     with pytest.raises(error, match=words):
         get_dataset(*args)
+
+
+def test_interleave_streams_puts_one_stream_per_batch_row():
+    streams = np.arange(2 * 3 * 4).reshape(2, 3, 4)       # 2 streams, 3 chunks, 4 features
+    laid_out = interleave_streams(streams)
+    assert laid_out.shape == (6, 4)
+    for k in range(3):                                    # batch k = chunk k of each stream
+        assert np.array_equal(laid_out[2 * k: 2 * k + 2], streams[:, k])
+    with pytest.raises(ValueError, match="2-D"):
+        interleave_streams(np.zeros(3))
+
+
+@given(st.integers(1, 40), st.integers(1, 8))
+def test_state_handoff_follows_keras_row_semantics(n_samples, batch_size):
+    table = state_handoff(n_samples, batch_size)
+    for s, source in enumerate(table.state_from):
+        if s < batch_size:
+            assert source is None
+        else:
+            assert source == s - batch_size and table.row[source] == table.row[s]
+            assert table.batch[source] == table.batch[s] - 1
+
+
+def test_state_handoff_bad_input():
+    with pytest.raises(ValueError, match="batch_size"):
+        state_handoff(5, 0)
+
+
+@pytest.mark.parametrize("window", [1, 2, 4, 24])
+def test_lag_streams_layout(window):
+    X, y, w = lag_streams(np.random.default_rng(3), n_streams=6, length=25, lag=1, window=window)
+    n_chunks = 24 // window
+    assert X.shape == y.shape == (6 * n_chunks, window, 100) and w.shape == (6 * n_chunks, window)
+    inputs = np.argmax(X, -1).reshape(n_chunks, 6, window)   # [chunk, stream, step]
+    targets = np.argmax(y, -1).reshape(n_chunks, 6, window)
+    stream_inputs = inputs.transpose(1, 0, 2).reshape(6, 24)  # each row: x(1) .. x(24)
+    stream_targets = targets.transpose(1, 0, 2).reshape(6, 24)
+    assert np.array_equal(stream_targets[:, 1:], stream_inputs[:, :-1])  # y(t) = x(t-1)
+    weights = w.reshape(n_chunks, 6, window).transpose(1, 0, 2).reshape(6, 24)
+    assert np.all(weights[:, 0] == 0) and np.all(weights[:, 1:] == 1)
+
+
+def test_lag_streams_bad_window():
+    with pytest.raises(ValueError, match="window must divide the 24"):
+        lag_streams(np.random.default_rng(0), window=5)

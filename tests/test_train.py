@@ -88,3 +88,16 @@ def test_smoothed_accuracy():
     log = TrainingLog(loss=[1, 1, 1, 1], accuracy=[0, 1, 0, 1])
     assert log.smoothed(2).tolist() == [0.5, 0.5, 0.5]
     assert log.sequences == 4
+
+
+def test_logged_accuracy_honours_sample_weight():
+    keras.utils.set_random_seed(0)
+    model = build_lstm(1, 10, 4)
+    X, y = echo_data(np.random.default_rng(0))
+    y = y.copy()                               # X is a view of y: keep the inputs unchanged
+    predicted = model.predict_on_batch(X).argmax(-1)
+    right = (predicted == y.argmax(-1)).astype(float)
+    if right.sum() == 0:                       # make sure one sample counts as right
+        y[0] = np.eye(10)[predicted[0]]; right[0] = 1
+    log = fit_sequences(model, lambda rng: (X, y, right), 1, batch_size=12, log_lines=0)
+    assert log.accuracy == [1.0]               # only the right samples are scored
