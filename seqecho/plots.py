@@ -101,3 +101,42 @@ def plot_accuracy_bars(results: Mapping[str, float], chance: float | None = None
     ax.set_ylabel("accuracy on unseen sequences")
     ax.set_title(title)
     return ax
+
+
+def plot_encoder_decoder(n_in: int = 5, n_out: int = 2, ax: plt.Axes | None = None) -> plt.Axes:
+    """Diagram of the RepeatVector encoder-decoder: inputs -> encoder -> repeated code -> decoder -> outputs."""
+    if n_in < 1 or n_out < 1:
+        raise ValueError(f"n_in and n_out must be >= 1, got {n_in} and {n_out}")
+    ax = ax or plt.subplots(figsize=(9, 3.6))[1]
+    box = dict(boxstyle="round,pad=0.3", linewidth=1)
+    arrow = dict(arrowstyle="->", color="0.4")
+
+    def node(x, y, text, color):
+        ax.text(x, y, text, ha="center", va="center", fontsize=9, bbox={**box, "facecolor": color})
+
+    for i in range(n_in):
+        node(i, 0, f"x{i + 1}", "#dbe9f6")
+        node(i, 1.2, "LSTM", "#9ecae1")
+        ax.annotate("", (i, 0.95), (i, 0.25), arrowprops=arrow)
+        if i:
+            ax.annotate("", (i - 0.25, 1.2), (i - 0.75, 1.2), arrowprops=arrow)
+    code_x = n_in + 0.3
+    node(code_x, 1.2, "code\n(last h)", "#fdd0a2")
+    ax.annotate("", (code_x - 0.45, 1.2), (n_in - 0.75, 1.2), arrowprops=arrow)
+    start = n_in + 1.6
+    for j in range(n_out):
+        x = start + j
+        node(x, 2.2, "repeat", "#fdd0a2")
+        ax.annotate("", (x, 2.0), (code_x + 0.3, 1.45), arrowprops=arrow)
+        node(x, 3.2, "LSTM", "#a1d99b")
+        ax.annotate("", (x, 2.95), (x, 2.4), arrowprops=arrow)
+        node(x, 4.3, f"softmax\ny{j + 1}", "#e5f5e0")
+        ax.annotate("", (x, 4.0), (x, 3.45), arrowprops=arrow)
+        if j:
+            ax.annotate("", (x - 0.25, 3.2), (x - 0.75, 3.2), arrowprops=arrow)
+    ax.text((n_in - 1) / 2, -0.8, f"encoder reads {n_in} steps", ha="center")
+    ax.text(start + (n_out - 1) / 2, 5.2, f"decoder writes {n_out} steps", ha="center")
+    ax.set_xlim(-0.8, start + n_out)
+    ax.set_ylim(-1.2, 5.6)
+    ax.axis("off")
+    return ax

@@ -48,3 +48,14 @@ def test_plot_bad_input():
         plot_accuracy_bars({})
     with pytest.raises(ValueError, match="2-D"):
         plot_one_hot(np.zeros(3))
+
+
+def test_plot_encoder_decoder_draws_every_step():
+    from seqecho.plots import plot_encoder_decoder
+
+    ax = plot_encoder_decoder(5, 2)
+    labels = [t.get_text() for t in ax.texts]
+    assert [l for l in labels if l.startswith("x")] == ["x1", "x2", "x3", "x4", "x5"]
+    assert sum(l.startswith("softmax") for l in labels) == 2
+    with pytest.raises(ValueError, match="n_out"):
+        plot_encoder_decoder(5, 0)
