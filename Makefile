@@ -3,12 +3,13 @@
 #   make test       unit tests, notebook checks (nbval) and browser tests
 #   make lab        open the notebooks in JupyterLab
 #   make notebooks  re-execute every notebook in place, storing its outputs
+#   make bench      speed and reliability of every chapter's model (BENCH_ARGS=--quick for a short run)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb)) book/speed_and_reliability.ipynb
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
@@ -25,14 +26,14 @@ book: $(STAMP)
 
 # Every test: unit tests, notebook checks, nbval over every chapter, and the built site in Chromium.
 test: $(STAMP) chromium book
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
+	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg --durations=10
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/browser
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+	$(BIN)/python -m pytest $(NOTEBOOKS) --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 browser: $(STAMP) chromium book
 	$(BIN)/python -m pytest tests/browser
@@ -48,6 +49,9 @@ lab: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf _build
