@@ -108,7 +108,7 @@ def train_ours(recipe: Recipe, seed: int, scale: float = 1.0) -> dict:
     train_seconds, sequences, samples, accuracy, start = 0.0, 0, 0, 0.0, time.perf_counter()
     while sequences < budget:
         log = fit_sequences(model, recipe.make_data, min(chunk, budget - sequences), recipe.batch_size,
-                            seed=rng, log_lines=0)
+                            seed=rng, verbose=0)
         train_seconds += log.seconds
         sequences += log.sequences
         samples += log.samples

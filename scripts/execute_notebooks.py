@@ -20,8 +20,23 @@ CARRIAGE = re.compile(r"[^\n]*\r(?=[^\n])")
 NATIVE_LOG = re.compile(r"^(WARNING: All log messages before absl::InitializeLog\(\)|To enable the following instructions: |[IWE]\d{4} \d\d:\d\d:\d+\.\d+ ).*\n?", re.M)
 
 
+def merge_streams(outputs: list) -> list:
+    """Join consecutive outputs of the same stream, as a notebook front end shows them."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous["name"] == output["name"]):
+            previous["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def clean_streams(nb: nbformat.NotebookNode) -> None:
     for cell in nb.cells:
+        if "outputs" in cell:
+            cell["outputs"] = merge_streams(cell["outputs"])
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream":
                 output["text"] = CARRIAGE.sub("", output["text"])
@@ -34,14 +49,25 @@ def clean_streams(nb: nbformat.NotebookNode) -> None:
 def execute(path: Path, allow_errors: bool = False) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=1200, kernel_name="python3", allow_errors=allow_errors,
+    NotebookClient(nb, timeout=1200, kernel_name="python3", allow_errors=allow_errors, coalesce_streams=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     clean_streams(nb)
     nbformat.write(nb, path)
     return time.perf_counter() - start
 
 
+def clean(path: Path) -> None:
+    """Tidy the stored outputs of an executed notebook without running it again."""
+    nb = nbformat.read(path, as_version=4)
+    clean_streams(nb)
+    nbformat.write(nb, path)
+
+
 if __name__ == "__main__":
-    allow = "--allow-errors" in sys.argv  # for drafting: store the failing cell's error too
-    for name in [a for a in sys.argv[1:] if a != "--allow-errors"]:
+    flags = {a for a in sys.argv[1:] if a.startswith("--")}
+    for name in [a for a in sys.argv[1:] if not a.startswith("--")]:
+        if "--clean-only" in flags:
+            clean(Path(name))
+            continue
+        allow = "--allow-errors" in flags  # for drafting: store the failing cell's error too
         print(f"{name}: executed in {execute(Path(name), allow):.1f} s", flush=True)

@@ -4,7 +4,7 @@ The tutorials call ``model.fit`` once per random sequence. Each call builds a da
 pipeline and callbacks before doing a few milliseconds of work, so the overhead
 dominates. ``fit_sequences`` instead calls ``train_on_batch`` (a compiled train step)
 for each batch, resets the state of stateful layers between sequences, and prints a
-few summary lines.
+single progress bar.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def check_batching(model: keras.Model, n_samples: int, batch_size: int) -> None:
 
 def fit_sequences(
     model: keras.Model, make_data: MakeData, n_sequences: int, batch_size: int, *,
-    seed: int | np.random.Generator | None = None, log_lines: int = 5,
+    seed: int | np.random.Generator | None = None, verbose: int = 1,
     target_accuracy: float | None = None, window: int = 20,
 ) -> TrainingLog:
     """Train ``model`` on ``n_sequences`` fresh sequences from ``make_data``, in order.
@@ -84,15 +84,16 @@ def fit_sequences(
     sequence. The accuracy logged for a sequence is measured on it *before* the model
     has trained on it, batch by batch, so it estimates accuracy on unseen data.
     With ``target_accuracy``, training stops early once the mean accuracy of the last
-    ``window`` sequences reaches it. Prints ``log_lines`` summary lines (0 for none).
+    ``window`` sequences reaches it. ``verbose=1`` shows one progress bar, updated in
+    place; ``verbose=0`` is silent.
     """
     n_sequences = check_int("n_sequences", n_sequences, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    log_lines = check_int("log_lines", log_lines, minimum=0)
+    verbose = check_int("verbose", verbose, minimum=0, maximum=1)
     if target_accuracy is not None and not 0.0 < target_accuracy <= 1.0:
         raise ValueError(f"target_accuracy must be in (0, 1], got {target_accuracy!r}")
     rng, log, start = as_generator(seed), TrainingLog(), time.perf_counter()
-    every = max(1, n_sequences // log_lines) if log_lines else 0
+    every = max(1, n_sequences // 50)
     stateful = is_stateful(model)
     for index in range(1, n_sequences + 1):
         X, y, weight = split_example(make_data(rng))
@@ -112,12 +113,20 @@ def fit_sequences(
         log.samples += len(X)
         done = target_accuracy is not None and index >= window \
             and np.mean(log.accuracy[-window:]) >= target_accuracy
-        if every and (index % every == 0 or done):
-            recent = log.accuracy[-min(index, window):]
-            print(f"sequence {index:>5}/{n_sequences}  loss {log.loss[-1]:.4f}  "
-                  f"accuracy (last {len(recent)}) {np.mean(recent):.3f}  "
-                  f"{time.perf_counter() - start:.1f} s")
+        if verbose and (index % every == 0 or done or index == n_sequences):
+            progress_bar(index, n_sequences, log, window, time.perf_counter() - start)
         if done:
             break
     log.seconds = time.perf_counter() - start
+    if verbose:
+        print()
     return log
+
+
+def progress_bar(index: int, total: int, log: TrainingLog, window: int, seconds: float, width: int = 30) -> None:
+    """Redraw one progress line in place: sequences done, latest loss, recent accuracy, time."""
+    filled = int(width * index / total)
+    recent = log.accuracy[-min(index, window):]
+    print(f"\r[{'=' * filled}{'.' * (width - filled)}] {index}/{total} sequences  "
+          f"loss {log.loss[-1]:.4f}  accuracy (last {len(recent)}) {np.mean(recent):.3f}  {seconds:.1f} s",
+          end="", flush=True)

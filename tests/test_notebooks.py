@@ -69,3 +69,24 @@ def test_outputs_are_short_and_seeds_fixed(path):
     code = "\n".join(source(c) for c in cells if c["cell_type"] == "code")
     if "keras" in code:
         assert "keras.utils.set_random_seed" in code
+
+
+def test_execute_script_tidies_stream_outputs():
+    import importlib.util
+
+    import nbformat
+
+    spec = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "scripts" / "execute_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    cell = nbformat.v4.new_code_cell("train()")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="\r[=..] 1/3"),
+        nbformat.v4.new_output("stream", name="stdout", text="\r[===] 3/3"),
+        nbformat.v4.new_output("stream", name="stdout", text="\ndone\n"),
+        nbformat.v4.new_output("stream", name="stderr",
+                               text="I0000 00:00:1795414406.07 3224 port.cc:153] oneDNN custom operations\n"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    module.clean_streams(nb)
+    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [("stdout", "[===] 3/3\ndone\n")]

@@ -16,18 +16,20 @@ def echo_data(rng, length=12, n_unique=10):
 def test_fit_sequences_learns_echo_and_logs_each_sequence(capsys):
     keras.utils.set_random_seed(0)
     model = build_lstm(1, 10, 16, learning_rate=0.02)
-    log = fit_sequences(model, echo_data, 150, batch_size=12, seed=0, log_lines=3)
+    log = fit_sequences(model, echo_data, 150, batch_size=12, seed=0)
     assert isinstance(log, TrainingLog)
     assert log.sequences == 150 and len(log.accuracy) == 150 and log.samples == 150 * 12
     assert np.mean(log.accuracy[:10]) < 0.5 < np.mean(log.accuracy[-10:])
     assert log.loss[-1] < log.loss[0]
-    assert capsys.readouterr().out.count("sequence ") == 3
+    out = capsys.readouterr().out
+    assert out.endswith("\n") and out.count("\n") == 1          # one progress bar, redrawn in place
+    assert out.count("\r") == 50 and "150/150 sequences" in out.rsplit("\r", 1)[1]
 
 
 def test_fit_sequences_stops_at_target_accuracy():
     keras.utils.set_random_seed(0)
     model = build_lstm(1, 10, 16, learning_rate=0.02)
-    log = fit_sequences(model, echo_data, 2000, batch_size=12, seed=0, log_lines=0,
+    log = fit_sequences(model, echo_data, 2000, batch_size=12, seed=0, verbose=0,
                         target_accuracy=0.9, window=10)
     assert log.sequences < 2000
     assert np.mean(log.accuracy[-10:]) >= 0.9
@@ -35,7 +37,7 @@ def test_fit_sequences_stops_at_target_accuracy():
 
 def test_fit_sequences_resets_stateful_layers_between_sequences():
     model = build_lstm(1, 10, 4, batch_size=4, stateful=True)
-    fit_sequences(model, lambda rng: echo_data(rng, length=8), 2, batch_size=4, seed=0, log_lines=0)
+    fit_sequences(model, lambda rng: echo_data(rng, length=8), 2, batch_size=4, seed=0, verbose=0)
     assert all(np.abs(np.asarray(s)).sum() == 0 for s in model.get_layer("lstm").states)
 
 
@@ -47,20 +49,20 @@ def test_fit_sequences_uses_sample_weight():
         X, y = echo_data(rng)
         return X, y, np.zeros(len(X))
 
-    log = fit_sequences(model, weighted, 3, batch_size=12, seed=0, log_lines=0)
+    log = fit_sequences(model, weighted, 3, batch_size=12, seed=0, verbose=0)
     assert log.loss == [0.0, 0.0, 0.0]
 
 
 def test_stateful_batch_size_must_divide_samples():
     model = build_lstm(1, 10, 4, batch_size=5, stateful=True)
     with pytest.raises(ValueError, match=r"divide.*12 samples.*\[1, 2, 3, 4, 6, 12\]"):
-        fit_sequences(model, echo_data, 1, batch_size=5, log_lines=0)
+        fit_sequences(model, echo_data, 1, batch_size=5, verbose=0)
 
 
 def test_batch_size_must_match_fixed_model_batch():
     model = build_lstm(1, 10, 4, batch_size=6, stateful=True)
     with pytest.raises(ValueError, match="built for batches of 6"):
-        fit_sequences(model, echo_data, 1, batch_size=4, log_lines=0)
+        fit_sequences(model, echo_data, 1, batch_size=4, verbose=0)
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
@@ -68,11 +70,12 @@ def test_batch_size_must_match_fixed_model_batch():
     (dict(batch_size=0), ValueError, "batch_size"),
     (dict(target_accuracy=1.5), ValueError, "target_accuracy"),
     (dict(n_sequences=2.0), TypeError, "n_sequences"),
+    (dict(verbose=2), ValueError, "verbose"),
 ])
 def test_fit_sequences_bad_arguments(kwargs, error, words):
     model = build_lstm(1, 10, 4)
     with pytest.raises(error, match=words):
-        fit_sequences(model, echo_data, **{"n_sequences": 1, "batch_size": 12, "log_lines": 0, **kwargs})
+        fit_sequences(model, echo_data, **{"n_sequences": 1, "batch_size": 12, "verbose": 0, **kwargs})
 
 
 def test_make_data_results_are_checked():
@@ -99,5 +102,5 @@ def test_logged_accuracy_honours_sample_weight():
     right = (predicted == y.argmax(-1)).astype(float)
     if right.sum() == 0:                       # make sure one sample counts as right
         y[0] = np.eye(10)[predicted[0]]; right[0] = 1
-    log = fit_sequences(model, lambda rng: (X, y, right), 1, batch_size=12, log_lines=0)
+    log = fit_sequences(model, lambda rng: (X, y, right), 1, batch_size=12, verbose=0)
     assert log.accuracy == [1.0]               # only the right samples are scored

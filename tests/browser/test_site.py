@@ -44,13 +44,13 @@ def test_next_and_previous_walk_the_book_in_order(page, site_url):
     open_page(page, f"{site_url}/{PAGES[0]}")
     visited = [PAGES[0]]
     while page.locator("a.right-next").count():
-        page.locator("a.right-next").first.click()
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation(wait_until="networkidle"):
+            page.locator("a.right-next").first.click()
         visited.append(page.url.removeprefix(site_url + "/").split("#")[0])
     assert visited == PAGES
     for expected in reversed(PAGES[:-1]):
-        page.locator("a.left-prev").first.click()
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation(wait_until="networkidle"):
+            page.locator("a.left-prev").first.click()
         assert page.url.removeprefix(site_url + "/").split("#")[0] == expected
     assert page.problems == []
 
