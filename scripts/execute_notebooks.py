@@ -49,25 +49,14 @@ def clean_streams(nb: nbformat.NotebookNode) -> None:
 def execute(path: Path, allow_errors: bool = False) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=1200, kernel_name="python3", allow_errors=allow_errors, coalesce_streams=True,
+    NotebookClient(nb, timeout=1200, kernel_name="python3", allow_errors=allow_errors,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     clean_streams(nb)
     nbformat.write(nb, path)
     return time.perf_counter() - start
 
 
-def clean(path: Path) -> None:
-    """Tidy the stored outputs of an executed notebook without running it again."""
-    nb = nbformat.read(path, as_version=4)
-    clean_streams(nb)
-    nbformat.write(nb, path)
-
-
 if __name__ == "__main__":
-    flags = {a for a in sys.argv[1:] if a.startswith("--")}
-    for name in [a for a in sys.argv[1:] if not a.startswith("--")]:
-        if "--clean-only" in flags:
-            clean(Path(name))
-            continue
-        allow = "--allow-errors" in flags  # for drafting: store the failing cell's error too
+    allow = "--allow-errors" in sys.argv  # for drafting: store the failing cell's error too
+    for name in [a for a in sys.argv[1:] if a != "--allow-errors"]:
         print(f"{name}: executed in {execute(Path(name), allow):.1f} s", flush=True)
