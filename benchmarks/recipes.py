@@ -18,7 +18,7 @@ import numpy as np
 
 from seqecho.data import generate_sequence, get_dataset, lag_streams, one_hot_encode, to_lagged, to_supervised
 from seqecho.evaluate import evaluate_sequences, predict_sequence, sequence_accuracy
-from seqecho.models import build_lstm, build_repeat_encoder_decoder, define_models, reset_states
+from seqecho.models import build_lstm, build_repeat_encoder_decoder, define_models, is_stateful, reset_states
 from seqecho.train import fit_sequences
 
 CHECK_SEED = 987_654  # the unseen sequences every check and every recipe is scored on
@@ -126,7 +126,7 @@ def train_tutorial(recipe: Recipe, fraction: float = 1.0, seed: int = 0) -> dict
     keras.utils.set_random_seed(seed)
     model, rng = recipe.tutorial(), np.random.default_rng(seed)
     fits = max(1, int(round(recipe.tutorial_fits * fraction)))
-    stateful = any(getattr(layer, "stateful", False) for layer in model.layers)
+    stateful = is_stateful(model)
     samples, times = 0, []
     for _ in range(fits):
         X, y, *_ = recipe.tutorial_data(rng)  # the tutorial trained on every pair, cold start included

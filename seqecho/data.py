@@ -7,9 +7,10 @@ their readers recognise them; the implementations are vectorised and check their
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 
 from seqecho._checks import check_array, check_int
 
@@ -184,7 +185,7 @@ def interleave_streams(streams: np.ndarray) -> np.ndarray:
     return np.swapaxes(streams, 0, 1).reshape(-1, *streams.shape[2:])
 
 
-def state_handoff(n_samples: int, batch_size: int) -> "pd.DataFrame":
+def state_handoff(n_samples: int, batch_size: int) -> pd.DataFrame:
     """Which sample's final state a stateful layer hands to each sample, batch by batch.
 
     Samples are fed in order in batches of ``batch_size``; row ``i`` of a batch starts from
@@ -194,8 +195,6 @@ def state_handoff(n_samples: int, batch_size: int) -> "pd.DataFrame":
     >>> state_handoff(4, 2).state_from.tolist()
     [None, None, 0, 1]
     """
-    import pandas as pd
-
     n_samples = check_int("n_samples", n_samples, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     samples = np.arange(n_samples)
@@ -239,3 +238,22 @@ def lag_streams(
     chunk = lambda a: a.reshape(n_streams, steps // window, window, *a.shape[2:])  # noqa: E731
     return (interleave_streams(chunk(eye[inputs])), interleave_streams(chunk(eye[targets])),
             interleave_streams(chunk(weight)))
+
+
+def stack_sequences(
+    make_data: Callable[[np.random.Generator], tuple], n_sequences: int,
+    seed: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, ...]:
+    """Draw ``n_sequences`` examples from ``make_data`` and join them into one training set.
+
+    ``make_data(rng)`` returns a tuple of arrays for one sequence, such as ``(X, y)`` or
+    ``(X, y, sample_weight)``; each array is concatenated along the sample axis, ready for a
+    single batched ``model.fit``.
+
+    >>> X, y = stack_sequences(lambda rng: (np.zeros((3, 2)), np.ones((3, 1))), 4, seed=0)
+    >>> X.shape, y.shape
+    ((12, 2), (12, 1))
+    """
+    n_sequences = check_int("n_sequences", n_sequences, minimum=1)
+    rng = as_generator(seed)
+    return tuple(np.concatenate(parts) for parts in zip(*(make_data(rng) for _ in range(n_sequences))))

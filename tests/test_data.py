@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seqecho.data import (as_generator, generate_sequence, get_dataset, interleave_streams,
-                          lag_streams, one_hot_decode, state_handoff,
+                          lag_streams, one_hot_decode, stack_sequences, state_handoff,
                           one_hot_encode, to_lagged, to_supervised)
 
 
@@ -210,3 +210,18 @@ def test_lag_streams_layout(window):
 def test_lag_streams_bad_window():
     with pytest.raises(ValueError, match="window must divide the 24"):
         lag_streams(np.random.default_rng(0), window=5)
+
+
+def test_stack_sequences_joins_draws_from_one_stream():
+    def make(rng):
+        X, y = to_lagged(one_hot_encode(generate_sequence(10, 20, seed=rng), 20), n_in=3, lag=1)
+        return X, y, np.ones(len(X))
+
+    X, y, w = stack_sequences(make, 4, seed=7)
+    assert X.shape == (32, 3, 20) and y.shape == (32, 20) and w.shape == (32,)
+    rng = np.random.default_rng(7)
+    by_hand = [make(rng) for _ in range(4)]
+    assert np.array_equal(X, np.concatenate([part[0] for part in by_hand]))
+    assert np.array_equal(y, np.concatenate([part[1] for part in by_hand]))
+    with pytest.raises(ValueError, match="n_sequences"):
+        stack_sequences(make, 0)
