@@ -49,13 +49,18 @@ def test_notebook_follows_the_chapter_template(path):
     assert "{term}" in text, "link glossary terms"
 
 
+def ignored(cell):
+    return "nbval-ignore-output" in cell.get("metadata", {}).get("tags", [])
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_ignored_outputs_are_followed_by_a_checked_assertion(path):
+def test_ignored_outputs_are_tagged_and_followed_by_a_checked_assertion(path):
     code = [c for c in load(path)["cells"] if c["cell_type"] == "code"]
     for index, cell in enumerate(code):
-        if "NBVAL_IGNORE_OUTPUT" in source(cell):
+        assert "NBVAL" not in source(cell), "use nbval cell tags, not comments a reader must read past"
+        if ignored(cell):
             following = code[index + 1] if index + 1 < len(code) else None
-            assert following is not None and "NBVAL_IGNORE_OUTPUT" not in source(following)
+            assert following is not None and not ignored(following)
             assert "assert" in source(following), f"no checked assertion after: {source(cell)[:80]}"
 
 
