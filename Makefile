@@ -4,22 +4,31 @@
 #   make lab        open the notebooks in JupyterLab
 #   make notebooks  re-execute every notebook in place, storing its outputs
 #   make bench      speed and reliability of every chapter's model (BENCH_ARGS=--quick for a short run)
+#   make test-backends  unit tests and every notebook on JAX and on PyTorch (one .venv-<backend> each)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb)) book/speed_and_reliability.ipynb
+BACKENDS  := jax torch
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: book test unit nbval browser chromium lab notebooks bench clean
+.PHONY: book test unit nbval browser chromium lab notebooks bench clean test-backends $(addprefix test-,$(BACKENDS))
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# One environment per extra Keras backend, from its pinned requirements-<backend>.txt.
+$(VENV)-%/.installed: requirements-%.txt requirements.txt pyproject.toml
+	test -x $(VENV)-$*/bin/python || $(PYTHON) -m venv $(VENV)-$*
+	$(VENV)-$*/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-$*.txt
+	$(VENV)-$*/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --all --builder html -W -n --keep-going
@@ -28,6 +37,14 @@ book: $(STAMP)
 test: $(STAMP) chromium book
 	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg --durations=10
+
+# The same unit tests and notebooks on another backend. The stored outputs are TensorFlow's,
+# so nbval runs lax there (every cell must run, every assert must hold; outputs not compared).
+test-backends: $(addprefix test-,$(BACKENDS))
+
+$(addprefix test-,$(BACKENDS)): test-%: $(VENV)-%/.installed
+	KERAS_BACKEND=$* $(VENV)-$*/bin/python -m pytest tests --ignore=tests/browser $(NOTEBOOKS) \
+		--nbval-lax --nbval-current-env --durations=5
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/browser

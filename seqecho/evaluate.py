@@ -10,7 +10,7 @@ import pandas as pd
 
 from seqecho._checks import check_array, check_int
 from seqecho.data import as_generator
-from seqecho.models import fixed_batch_size, is_stateful, reset_states
+from seqecho.models import check_state_is_carried, fixed_batch_size, is_stateful, reset_states
 from seqecho.train import MakeData, check_batching, split_example
 
 
@@ -75,6 +75,8 @@ def evaluate_sequences(
     rng = as_generator(seed)
     batch_size = check_int("batch_size", batch_size or fixed_batch_size(model) or 256, minimum=1)
     stateful, Xs, ys, ws, preds = is_stateful(model), [], [], [], []
+    if stateful:
+        check_state_is_carried(model)
     for index in range(n_sequences):
         X, y, weight = split_example(make_data(rng))
         if index == 0:

@@ -6,11 +6,17 @@ accuracy) so a chapter can train them straight away.
 
 from __future__ import annotations
 
-from typing import Iterator
-
 import keras
 
+from seqecho import layers
 from seqecho._checks import check_int
+from seqecho.layers import check_state_is_carried, iter_layers
+
+__all__ = [
+    "build_lstm", "build_repeat_encoder_decoder", "check_state_is_carried", "define_models",
+    "fixed_batch_size", "inference_models", "is_stateful", "iter_layers", "lstm_layer",
+    "reset_states",
+]
 
 
 def _compile(model: keras.Model, learning_rate: float) -> keras.Model:
@@ -34,6 +40,17 @@ def _input(timesteps: int, n_features: int, batch_size: int | None, stateful: bo
     return keras.Input(batch_shape=(batch_size, timesteps, n_features), name="sequence")
 
 
+def lstm_layer(n_units: int, *, stateful: bool = False, **kwargs) -> keras.layers.LSTM:
+    """An LSTM layer: Keras' own, or with ``stateful=True`` one that carries state on every backend.
+
+    A stateful layer comes from :mod:`seqecho.layers`, which works around a Keras bug that
+    drops the state on JAX (and a training crash on PyTorch); it behaves as
+    ``keras.layers.LSTM(..., stateful=True)`` is documented to.
+    """
+    cls = layers.LSTM if stateful else keras.layers.LSTM
+    return cls(n_units, stateful=stateful, **kwargs)
+
+
 def build_lstm(
     timesteps: int = 1, n_features: int = 100, n_units: int = 15, *,
     batch_size: int | None = None, stateful: bool = False, return_sequences: bool = False,
@@ -51,8 +68,8 @@ def build_lstm(
     """
     inputs = _input(timesteps, n_features, batch_size, stateful)
     n_units = check_int("n_units", n_units, minimum=1)
-    hidden = keras.layers.LSTM(n_units, stateful=stateful, return_sequences=return_sequences,
-                               name="lstm")(inputs)
+    hidden = lstm_layer(n_units, stateful=stateful, return_sequences=return_sequences,
+                        name="lstm")(inputs)
     dense = keras.layers.Dense(n_features, activation="softmax", name="softmax")
     outputs = keras.layers.TimeDistributed(dense, name="per_step")(hidden) if return_sequences else dense(hidden)
     return _compile(keras.Model(inputs, outputs, name="echo_lstm"), learning_rate)
@@ -74,25 +91,13 @@ def build_repeat_encoder_decoder(
     inputs = _input(n_in, n_features, batch_size, stateful)
     n_out = check_int("n_out", n_out, minimum=1)
     n_units = check_int("n_units", n_units, minimum=1)
-    code = keras.layers.LSTM(n_units, stateful=stateful, name="encoder_lstm")(inputs)
+    code = lstm_layer(n_units, stateful=stateful, name="encoder_lstm")(inputs)
     repeated = keras.layers.RepeatVector(n_out, name="repeat")(code)
-    decoded = keras.layers.LSTM(n_units, stateful=stateful, return_sequences=True,
-                                name="decoder_lstm")(repeated)
+    decoded = lstm_layer(n_units, stateful=stateful, return_sequences=True,
+                         name="decoder_lstm")(repeated)
     outputs = keras.layers.TimeDistributed(
         keras.layers.Dense(n_features, activation="softmax", name="softmax"), name="per_step")(decoded)
     return _compile(keras.Model(inputs, outputs, name="repeat_encoder_decoder"), learning_rate)
-
-
-def iter_layers(model: keras.layers.Layer) -> Iterator[keras.layers.Layer]:
-    """Yield ``model`` and every layer inside it: nested models and wrapped layers too."""
-    yield model
-    children = list(getattr(model, "layers", []) or [])
-    for attribute in ("layer", "forward_layer", "backward_layer", "cell"):
-        child = getattr(model, attribute, None)
-        if isinstance(child, keras.layers.Layer):
-            children.append(child)
-    for child in children:
-        yield from iter_layers(child)
 
 
 def reset_states(model: keras.layers.Layer) -> int:

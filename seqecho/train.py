@@ -18,7 +18,7 @@ import numpy as np
 
 from seqecho._checks import check_int
 from seqecho.data import as_generator
-from seqecho.models import fixed_batch_size, is_stateful, reset_states
+from seqecho.models import check_state_is_carried, fixed_batch_size, is_stateful, reset_states
 
 #: ``make_data(rng)`` returns ``(X, y)`` or ``(X, y, sample_weight)`` for one sequence.
 MakeData = Callable[[np.random.Generator], tuple]
@@ -95,6 +95,8 @@ def fit_sequences(
     rng, log, start = as_generator(seed), TrainingLog(), time.perf_counter()
     every = max(1, n_sequences // 50)
     stateful = is_stateful(model)
+    if stateful:
+        check_state_is_carried(model)
     for index in range(1, n_sequences + 1):
         X, y, weight = split_example(make_data(rng))
         if index == 1:

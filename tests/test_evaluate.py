@@ -51,7 +51,7 @@ def test_evaluate_sequences_stateful_matches_stateless_copy():
     keras.utils.set_random_seed(1)
     stateful = build_lstm(2, 6, 4, batch_size=9, stateful=True)
     stateless = build_lstm(2, 6, 4)
-    stateless.set_weights(stateful.get_weights())
+    stateless.set_weights([np.asarray(v) for v in stateful.trainable_variables])
     a = evaluate_sequences(stateful, lag0, 3, 9, seed=5)
     b = evaluate_sequences(stateless, lag0, 3, 9, seed=5)
     assert np.array_equal(a.expected, b.expected)

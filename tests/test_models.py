@@ -2,6 +2,8 @@ import keras
 import numpy as np
 import pytest
 
+from seqecho import layers
+
 from seqecho.models import (build_lstm, build_repeat_encoder_decoder, define_models,
                             fixed_batch_size, inference_models, is_stateful, reset_states)
 
@@ -44,13 +46,13 @@ def _state(layer):
 
 def test_reset_states_resets_every_stateful_layer_including_wrapped_and_nested():
     inner_in = keras.Input(batch_shape=(2, 3, 4))
-    inner = keras.Model(inner_in, keras.layers.LSTM(3, stateful=True, return_sequences=True,
+    inner = keras.Model(inner_in, layers.LSTM(3, stateful=True, return_sequences=True,
                                                     name="inner_lstm")(inner_in), name="inner")
     outer_in = keras.Input(batch_shape=(2, 3, 4))
     x = inner(outer_in)
-    x = keras.layers.Bidirectional(keras.layers.GRU(2, stateful=True, return_sequences=True),
+    x = keras.layers.Bidirectional(layers.GRU(2, stateful=True, return_sequences=True),
                                    name="bi")(x)
-    model = keras.Model(outer_in, keras.layers.LSTM(2, stateful=True, name="top")(x))
+    model = keras.Model(outer_in, layers.LSTM(2, stateful=True, name="top")(x))
     model.predict_on_batch(np.ones((2, 3, 4), "float32"))
     stateful_layers = [inner.get_layer("inner_lstm"), model.get_layer("bi").forward_layer,
                        model.get_layer("bi").backward_layer, model.get_layer("top")]
