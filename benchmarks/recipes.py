@@ -75,8 +75,8 @@ class Recipe:
 RECIPES = {
     2: Recipe(2, "Echo the current value", echo_current, 25, 1.0,
               lambda: build_lstm(1, 100, 15, learning_rate=0.01), 25, 2000, 100,
-              lambda: build_lstm(1, 100, 15), echo_current, 32, 500,
-              "tutorial batch size not stated; Keras' default (32) used"),
+              lambda: build_lstm(1, 100, 15), echo_current, 1, 500,
+              "the tutorial's listing fits each sequence with batch_size=1"),
     3: Recipe(3, "Lag echo, state carried (layout fixed, 4-step windows)", streams4, 6, 0.99,
               lambda: build_lstm(4, 100, 50, batch_size=6, stateful=True, return_sequences=True,
                                  learning_rate=0.01), 25, 1000, 30,
