@@ -5,8 +5,9 @@
   requirements.txt), which ships MathJax's browser files as package data. Only what the
   CommonHTML TeX renderer can load is copied (about 5 MB of the 24 MB).
 - Thebe (live code in the page) loads its kernel client from a CDN and needs a remote
-  Jupyter server; the book offers Binder and Colab launch buttons instead, so the thebe
-  scripts that Jupyter Book adds to every page are left out.
+  Jupyter server; the book offers a download button (and, when ``repository.url`` is set,
+  Binder and Colab launch buttons) instead, so the thebe scripts that Jupyter Book adds to
+  every page are left out.
 """
 
 from __future__ import annotations
