@@ -1,8 +1,9 @@
 """Execute chapter notebooks in place and store their outputs (the authoring step, `make notebooks`).
 
 Each notebook runs top to bottom in a fresh kernel from the `notebooks/` folder, as a
-reader's would. Carriage-return progress updates are collapsed to their final text so the
-stored outputs (and the website) show one clean line per update.
+reader's would. Consecutive pieces of one stream are joined and TensorFlow's native start-up
+log is dropped, so the stored outputs (and the website) show what the chapter printed.
+Progress bars need no tidying: outside a terminal `seqecho.train` prints them as plain lines.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-CARRIAGE = re.compile(r"[^\n]*\r(?=[^\n])")
 # TensorFlow's C++ start-up log lines (CPU features, no CUDA driver), written straight to fd 2.
 NATIVE_LOG = re.compile(r"^(WARNING: All log messages before absl::InitializeLog\(\)|To enable the following instructions: |[IWE]\d{4} \d\d:\d\d:\d+\.\d+ ).*\n?", re.M)
 
@@ -34,12 +34,12 @@ def merge_streams(outputs: list) -> list:
 
 
 def clean_streams(nb: nbformat.NotebookNode) -> None:
+    """Join each cell's consecutive stream outputs and drop TensorFlow's native log lines."""
     for cell in nb.cells:
         if "outputs" in cell:
             cell["outputs"] = merge_streams(cell["outputs"])
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream":
-                output["text"] = CARRIAGE.sub("", output["text"])
                 if output["name"] == "stderr":
                     output["text"] = NATIVE_LOG.sub("", output["text"])
         if "outputs" in cell:

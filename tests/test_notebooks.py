@@ -70,7 +70,9 @@ def test_outputs_are_short_and_seeds_fixed(path):
     for cell in cells:
         for output in cell.get("outputs", []):
             if output["output_type"] == "stream":
-                assert len("".join(output["text"]).splitlines()) <= 40, "training output must stay short"
+                text = "".join(output["text"])
+                assert len(text.splitlines()) <= 40, "training output must stay short"
+                assert "\r" not in text and "\b" not in text, "progress redrawn in place: print plain lines"
     code = "\n".join(source(c) for c in cells if c["cell_type"] == "code")
     if "keras" in code:
         assert "keras.utils.set_random_seed" in code
@@ -86,12 +88,12 @@ def test_execute_script_tidies_stream_outputs():
     spec.loader.exec_module(module)
     cell = nbformat.v4.new_code_cell("train()")
     cell.outputs = [
-        nbformat.v4.new_output("stream", name="stdout", text="\r[=..] 1/3"),
-        nbformat.v4.new_output("stream", name="stdout", text="\r[===] 3/3"),
-        nbformat.v4.new_output("stream", name="stdout", text="\ndone\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="Training"),
+        nbformat.v4.new_output("stream", name="stdout", text="\n1/3"),
+        nbformat.v4.new_output("stream", name="stdout", text="\n3/3\ndone\n"),
         nbformat.v4.new_output("stream", name="stderr",
                                text="I0000 00:00:1795414406.07 3224 port.cc:153] oneDNN custom operations\n"),
     ]
     nb = nbformat.v4.new_notebook(cells=[cell])
     module.clean_streams(nb)
-    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [("stdout", "[===] 3/3\ndone\n")]
+    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [("stdout", "Training\n1/3\n3/3\ndone\n")]

@@ -1,10 +1,13 @@
+import re
+import sys
+
 import keras
 import numpy as np
 import pytest
 
 from seqecho.data import generate_sequence, one_hot_encode, to_lagged
 from seqecho.models import build_lstm
-from seqecho.train import TrainingLog, fit_sequences, split_example
+from seqecho.train import TrainingLog, fit_sequences, progress_bar, progress_every, split_example
 
 
 def echo_data(rng, length=12, n_unique=10):
@@ -21,9 +24,50 @@ def test_fit_sequences_learns_echo_and_logs_each_sequence(capsys):
     assert log.sequences == 150 and len(log.accuracy) == 150 and log.samples == 150 * 12
     assert np.mean(log.accuracy[:10]) < 0.5 < np.mean(log.accuracy[-10:])
     assert log.loss[-1] < log.loss[0]
+    lines = printed_lines(capsys)
+    assert lines[0] == "Training on 150 sequences, batches of 12"
+    assert [line.split()[0] for line in lines[1:]] == ["38/150", "76/150", "114/150", "150/150"]
+    last = lines[-1]
+    assert f"loss: {log.loss[-1]:.4f}" in last
+    assert f"accuracy (last 20): {np.mean(log.accuracy[-20:]):.4f}" in last
+    assert re.search(r" \d+s \d+m?s/seq ", last), last         # time taken and time per sequence
+
+
+def printed_lines(capsys) -> list[str]:
+    """What a run printed, colours removed; fails on in-place redraws (carriage returns)."""
     out = capsys.readouterr().out
-    assert out.endswith("\n") and out.count("\n") == 1          # one progress bar, redrawn in place
-    assert out.count("\r") == 50 and "150/150 sequences" in out.rsplit("\r", 1)[1]
+    assert "\r" not in out and "\b" not in out, "outside a terminal the bar prints plain lines"
+    assert out.endswith("\n")
+    return re.sub(r"\x1b\[[0-9;]*m", "", out).rstrip().splitlines()
+
+
+def test_progress_stops_with_early_stopping(capsys):
+    keras.utils.set_random_seed(0)
+    model = build_lstm(1, 10, 16, learning_rate=0.02)
+    log = fit_sequences(model, echo_data, 2000, batch_size=12, seed=0, target_accuracy=0.9, window=10)
+    lines = printed_lines(capsys)
+    assert len(lines) <= 6 and lines[-1].startswith(f"{log.sequences:4d}/2000 ")
+    assert f"accuracy (last 10): {np.mean(log.accuracy[-10:]):.4f}" in lines[-1]
+
+
+def test_progress_is_redrawn_in_place_in_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    keras.utils.set_random_seed(0)
+    fit_sequences(build_lstm(1, 10, 4), echo_data, 30, batch_size=12, seed=0)
+    out = capsys.readouterr().out
+    assert out.startswith("Training on 30 sequences, batches of 12\n")
+    assert out.count("\n") == 2 and out.count("\r") >= 1    # heading, then one bar redrawn in place
+    assert "30/30" in out.rsplit("\r", 1)[1]
+
+
+def test_progress_bar_checks_its_arguments():
+    assert progress_every(300, lines=4) == 75 and progress_every(3, lines=4) == 1
+    with pytest.raises(ValueError, match="total"):
+        progress_bar(0)
+    with pytest.raises(TypeError, match="heading"):
+        progress_bar(10, heading=None)
+    with pytest.raises(ValueError, match="lines"):
+        progress_every(10, lines=0)
 
 
 def test_fit_sequences_stops_at_target_accuracy():
@@ -71,6 +115,7 @@ def test_batch_size_must_match_fixed_model_batch():
     (dict(target_accuracy=1.5), ValueError, "target_accuracy"),
     (dict(n_sequences=2.0), TypeError, "n_sequences"),
     (dict(verbose=2), ValueError, "verbose"),
+    (dict(window=0), ValueError, "window"),
 ])
 def test_fit_sequences_bad_arguments(kwargs, error, words):
     model = build_lstm(1, 10, 4)
