@@ -1,8 +1,9 @@
 """seqecho: helpers for the course on teaching recurrent networks to remember.
 
 Modules: :mod:`seqecho.data` (generate, encode, frame), :mod:`seqecho.models`
-(builders), :mod:`seqecho.train` (training loops), :mod:`seqecho.evaluate`
-(accuracy, decoding) and :mod:`seqecho.plots` (figures).
+(builders), :mod:`seqecho.batches` (feeding a sequence batch by batch),
+:mod:`seqecho.train` (training loops), :mod:`seqecho.evaluate` (accuracy, decoding)
+and :mod:`seqecho.plots` (figures).
 """
 
 import os

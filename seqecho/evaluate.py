@@ -10,8 +10,8 @@ import pandas as pd
 
 from seqecho._checks import check_array, check_int
 from seqecho.data import as_generator
+from seqecho.batches import MakeData, check_batching, predict_batches, split_example
 from seqecho.models import fixed_batch_size, is_stateful, reset_states
-from seqecho.train import MakeData, check_batching, split_example
 
 
 def accuracy(y: np.ndarray, yhat: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
@@ -53,12 +53,6 @@ class Evaluation:
         frame = pd.DataFrame({"expected": as_list(self.expected), "predicted": as_list(self.predicted)})
         frame["correct"] = [np.array_equal(e, p) for e, p in zip(frame.expected, frame.predicted)]
         return frame
-
-
-def predict_batches(model: keras.Model, X: np.ndarray, batch_size: int) -> np.ndarray:
-    """Predict ``X`` in consecutive batches with ``predict_on_batch`` (keeps stateful order)."""
-    return np.concatenate([np.asarray(model.predict_on_batch(X[lo:lo + batch_size]))
-                           for lo in range(0, len(X), batch_size)])
 
 
 def evaluate_sequences(

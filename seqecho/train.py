@@ -13,18 +13,14 @@ import math
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable
 
 import keras
 import numpy as np
 
 from seqecho._checks import check_int
+from seqecho.batches import MakeData, batch_slices, check_batching, split_example
 from seqecho.data import as_generator
-from seqecho.models import fixed_batch_size, is_stateful, reset_states
-
-#: ``make_data(rng)`` returns ``(X, y)`` or ``(X, y, sample_weight)`` for one sequence.
-MakeData = Callable[[np.random.Generator], tuple]
-
+from seqecho.models import is_stateful, reset_states
 
 @dataclass
 class TrainingLog:
@@ -45,33 +41,6 @@ class TrainingLog:
         acc = np.asarray(self.accuracy, dtype=float)
         window = max(1, min(int(window), len(acc)))
         return np.convolve(acc, np.ones(window) / window, mode="valid")
-
-
-def split_example(example: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Check a ``make_data`` result and return ``(X, y, sample_weight or None)``."""
-    if not isinstance(example, tuple) or len(example) not in (2, 3):
-        raise TypeError("make_data must return (X, y) or (X, y, sample_weight)")
-    X, y = np.asarray(example[0]), np.asarray(example[1])
-    weight = None if len(example) == 2 or example[2] is None else np.asarray(example[2])
-    if len(X) != len(y) or (weight is not None and len(weight) != len(X)):
-        raise ValueError(
-            f"make_data returned mismatched lengths: X {X.shape}, y {y.shape}"
-            + ("" if weight is None else f", sample_weight {weight.shape}")
-        )
-    return X, y, weight
-
-
-def check_batching(model: keras.Model, n_samples: int, batch_size: int) -> None:
-    """Raise ``ValueError`` if ``batch_size`` does not fit the model or the samples."""
-    fixed = fixed_batch_size(model)
-    if fixed is not None and fixed != batch_size:
-        raise ValueError(f"batch_size={batch_size} but the model is built for batches of {fixed}")
-    if is_stateful(model) and n_samples % batch_size:
-        raise ValueError(
-            f"a stateful model needs batch_size to divide the samples of a sequence: "
-            f"{n_samples} samples, batch_size={batch_size} (try one of "
-            f"{[d for d in range(1, n_samples + 1) if n_samples % d == 0]})"
-        )
 
 
 def fit_sequences(
@@ -111,8 +80,7 @@ def fit_sequences(
         if index == 1:
             check_batching(model, len(X), batch_size)
         losses, accuracies = [], []
-        for lo in range(0, len(X), batch_size):
-            part = slice(lo, lo + batch_size)
+        for part in batch_slices(len(X), batch_size):
             logs = model.train_on_batch(X[part], y[part], None if weight is None else weight[part],
                                         return_dict=True)
             losses.append(float(logs["loss"]))

@@ -7,7 +7,7 @@ import pytest
 
 from seqecho.data import generate_sequence, one_hot_encode, to_lagged
 from seqecho.models import build_lstm
-from seqecho.train import TrainingLog, fit_sequences, progress_bar, progress_every, split_example
+from seqecho.train import TrainingLog, fit_sequences, progress_bar, progress_every
 
 
 def echo_data(rng, length=12, n_unique=10):
@@ -121,15 +121,6 @@ def test_fit_sequences_bad_arguments(kwargs, error, words):
     model = build_lstm(1, 10, 4)
     with pytest.raises(error, match=words):
         fit_sequences(model, echo_data, **{"n_sequences": 1, "batch_size": 12, "verbose": 0, **kwargs})
-
-
-def test_make_data_results_are_checked():
-    with pytest.raises(ValueError, match="mismatched"):
-        split_example((np.zeros((5, 1, 3)), np.zeros((4, 3))))
-    with pytest.raises(TypeError, match="make_data"):
-        split_example([np.zeros(3)])
-    X, y, w = split_example((np.zeros((2, 1)), np.zeros((2, 1))))
-    assert w is None
 
 
 def test_smoothed_accuracy():
