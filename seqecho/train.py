@@ -74,7 +74,8 @@ def fit_sequences(
     stateful = is_stateful(model)
     bar, every = None, progress_every(n_sequences)
     if verbose:
-        bar = progress_bar(n_sequences, f"Training on {n_sequences} sequences, batches of {batch_size}")
+        bar = progress_bar(n_sequences, f"Training on {n_sequences} sequences in batches of "
+                                        f"{batch_size} (accuracy: last {min(window, n_sequences)} sequences)")
     for index in range(1, n_sequences + 1):
         X, y, weight = split_example(make_data(rng))
         if index == 1:
@@ -141,4 +142,4 @@ def progress_every(total: int, lines: int = 4) -> int:
 def progress_values(log: TrainingLog, window: int) -> list[tuple[str, float]]:
     """What the bar shows after a sequence: its loss and the accuracy of the last ``window``."""
     recent = log.accuracy[-window:]
-    return [("loss", log.loss[-1]), (f"accuracy (last {window})", float(np.mean(recent)))]
+    return [("loss", log.loss[-1]), ("accuracy", float(np.mean(recent)))]

@@ -25,11 +25,11 @@ def test_fit_sequences_learns_echo_and_logs_each_sequence(capsys):
     assert np.mean(log.accuracy[:10]) < 0.5 < np.mean(log.accuracy[-10:])
     assert log.loss[-1] < log.loss[0]
     lines = printed_lines(capsys)
-    assert lines[0] == "Training on 150 sequences, batches of 12"
+    assert lines[0] == "Training on 150 sequences in batches of 12 (accuracy: last 20 sequences)"
     assert [line.split()[0] for line in lines[1:]] == ["38/150", "76/150", "114/150", "150/150"]
     last = lines[-1]
     assert f"loss: {log.loss[-1]:.4f}" in last
-    assert f"accuracy (last 20): {np.mean(log.accuracy[-20:]):.4f}" in last
+    assert f"accuracy: {np.mean(log.accuracy[-20:]):.4f}" in last
     assert re.search(r" \d+s \d+m?s/seq ", last), last         # time taken and time per sequence
 
 
@@ -47,7 +47,7 @@ def test_progress_stops_with_early_stopping(capsys):
     log = fit_sequences(model, echo_data, 2000, batch_size=12, seed=0, target_accuracy=0.9, window=10)
     lines = printed_lines(capsys)
     assert len(lines) <= 6 and lines[-1].startswith(f"{log.sequences:4d}/2000 ")
-    assert f"accuracy (last 10): {np.mean(log.accuracy[-10:]):.4f}" in lines[-1]
+    assert f"accuracy: {np.mean(log.accuracy[-10:]):.4f}" in lines[-1] and "last 10 sequences" in lines[0]
 
 
 def test_progress_is_redrawn_in_place_in_a_terminal(capsys, monkeypatch):
@@ -55,7 +55,7 @@ def test_progress_is_redrawn_in_place_in_a_terminal(capsys, monkeypatch):
     keras.utils.set_random_seed(0)
     fit_sequences(build_lstm(1, 10, 4), echo_data, 30, batch_size=12, seed=0)
     out = capsys.readouterr().out
-    assert out.startswith("Training on 30 sequences, batches of 12\n")
+    assert out.startswith("Training on 30 sequences in batches of 12 (accuracy: last 20 sequences)\n")
     assert out.count("\n") == 2 and out.count("\r") >= 1    # heading, then one bar redrawn in place
     assert "30/30" in out.rsplit("\r", 1)[1]
 
