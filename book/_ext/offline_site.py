@@ -8,7 +8,9 @@
 - Thebe (live code in the page) loads its kernel client from a CDN and needs
   a remote Jupyter server; the book offers a download button (and, when
   ``repository.url`` is set, Binder and Colab launch buttons) instead, so
-  the thebe scripts that Jupyter Book adds to every page are left out.
+  the thebe scripts that Jupyter Book adds to every page are left out,
+  and so is the thebe configuration each page carries (it names a Binder
+  repository of thebe's own examples).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-# django-static-mathjax: MathJax's static files only, no Django needed.
-import mathjax
+import mathjax  # django-static-mathjax: MathJax's files, no Django needed
+from docutils import nodes
 
 SOURCE = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
 TARGET = Path("_static") / "mathjax"
@@ -55,6 +57,16 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
         ]
 
 
+def _drop_thebe_config(app, doctree, docname):
+    """Remove the thebe configuration sphinx-thebe appends to each page."""
+    for node in list(doctree.findall(nodes.raw)):
+        text = node.astext()
+        if "x-thebe-config" in text or text.startswith(
+            "<script>kernelName"
+        ):
+            node.parent.remove(node)
+
+
 def setup(app):
     if not (SOURCE / "tex-chtml.js").exists():
         raise RuntimeError(
@@ -64,4 +76,6 @@ def setup(app):
     app.connect("config-inited", _configure)
     app.connect("build-finished", _copy)
     app.connect("html-page-context", _drop_thebe)
+    # After sphinx-thebe (priority 500) has added the configuration.
+    app.connect("doctree-resolved", _drop_thebe_config, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -49,6 +49,8 @@ BINDER = re.compile(
 COLAB = re.compile(
     r"https?://colab\.research\.google\.com/github/([\w.-]+)/([\w.-]+)/"
 )
+# A Binder repository in a page's thebe configuration: repo: "OWNER/NAME".
+THEBE = re.compile(r"""\brepo:\s*["']([\w.-]+)/([\w.-]+)["']""")
 LAUNCH_SERVICES = ("mybinder.org", "colab.research.google.com")
 
 
@@ -101,6 +103,10 @@ def repository_addresses(html: str) -> set[str]:
     found |= {
         f"https://github.com/{owner}/{name}"
         for owner, name in COLAB.findall(html)
+    }
+    found |= {
+        f"https://github.com/{owner}/{name}"
+        for owner, name in THEBE.findall(html)
     }
     return found
 

@@ -153,6 +153,9 @@ def test_every_external_link_is_reviewed_and_no_placeholder(built):
 
 
 def test_links_check_rejects_placeholders_and_other_repositories():
+    assert repository_addresses(
+        'binderOptions: {repo: "thebe/examples",'
+    ) == {"https://github.com/thebe/examples"}
     assert PLACEHOLDER.search("https://github.com/OWNER/seqecho")
     assert not allowed("https://github.com/seqecho/seqecho", "")
     assert not allowed(
