@@ -47,21 +47,23 @@ def merge_streams(outputs: list) -> list:
 
 
 def clean_streams(nb: nbformat.NotebookNode) -> None:
-    """Join each cell's consecutive stream outputs and drop TensorFlow's
-    native log lines."""
+    """Drop TensorFlow's native log lines, then join each cell's consecutive
+    outputs of one stream: a dropped log line no longer splits a bar."""
     for cell in nb.cells:
-        if "outputs" in cell:
-            cell["outputs"] = merge_streams(cell["outputs"])
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream":
-                if output["name"] == "stderr":
-                    output["text"] = NATIVE_LOG.sub("", output["text"])
-        if "outputs" in cell:
-            cell["outputs"] = [
-                o
-                for o in cell["outputs"]
-                if o.get("output_type") != "stream" or o["text"]
-            ]
+        if "outputs" not in cell:
+            continue
+        for output in cell["outputs"]:
+            if (
+                output.get("output_type") == "stream"
+                and output["name"] == "stderr"
+            ):
+                output["text"] = NATIVE_LOG.sub("", output["text"])
+        kept = [
+            o
+            for o in cell["outputs"]
+            if o.get("output_type") != "stream" or o["text"]
+        ]
+        cell["outputs"] = merge_streams(kept)
 
 
 def execute(path: Path, allow_errors: bool = False) -> float:

@@ -119,6 +119,11 @@ def test_execute_script_tidies_stream_outputs():
     cell = nbformat.v4.new_code_cell("train()")
     cell.outputs = [
         nbformat.v4.new_output("stream", name="stdout", text="Training"),
+        nbformat.v4.new_output(
+            "stream",
+            name="stderr",
+            text="E0000 00:00:1795414406.07 3224 cuda_platform.cc:52] no\n",
+        ),
         nbformat.v4.new_output("stream", name="stdout", text="\n1/3"),
         nbformat.v4.new_output(
             "stream", name="stdout", text="\n3/3\ndone\n"
