@@ -1,6 +1,7 @@
 # seqecho: build the book, run every test, author the notebooks.
 #   make book       build the website into _build/html (strict: any warning fails)
-#   make test       unit tests, notebook checks (nbval) and browser tests
+#   make test       lint, then unit tests, notebook checks (nbval) and browser tests
+#   make lint       ruff: lint and formatting of the package, tests, scripts and notebooks
 #   make lab        open the notebooks in JupyterLab
 #   make notebooks  re-execute every notebook in place, storing its outputs
 #   make bench      speed and reliability of every chapter's model (BENCH_ARGS=--quick for a short run)
@@ -15,7 +16,8 @@ BACKENDS  := jax torch
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: book test unit nbval browser chromium lab notebooks bench clean test-backends $(addprefix test-,$(BACKENDS))
+.PHONY: book test lint unit nbval browser chromium lab notebooks bench clean \
+	test-backends $(addprefix test-,$(BACKENDS))
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +35,8 @@ $(VENV)-%/.installed: requirements-%.txt requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --all --builder html -W -n --keep-going
 
-# Every test: unit tests, notebook checks, nbval over every chapter, and the built site in Chromium.
-test: $(STAMP) chromium book
+# Every test: lint, unit tests, notebook checks, nbval over every chapter, and the built site in Chromium.
+test: $(STAMP) lint chromium book
 	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg --durations=10
 
@@ -45,6 +47,11 @@ test-backends: $(addprefix test-,$(BACKENDS))
 $(addprefix test-,$(BACKENDS)): test-%: $(VENV)-%/.installed
 	KERAS_BACKEND=$* $(VENV)-$*/bin/python -m pytest tests --ignore=tests/browser $(NOTEBOOKS) \
 		--nbval-lax --nbval-current-env --durations=5
+
+# Ruff's settings (line length to fit the book's code column, rules) are in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/browser

@@ -1,4 +1,5 @@
-"""nbval settings for the chapter notebooks: stderr (library warnings) is not compared."""
+"""nbval settings for the chapter notebooks: stderr is not compared
+(library warnings vary)."""
 
 
 def pytest_collectstart(collector):

@@ -1,4 +1,5 @@
-"""Measure what a model learned: accuracy on fresh sequences, decoded tables, greedy decoding."""
+"""Measure what a model learned: accuracy on fresh sequences, decoded
+tables, greedy decoding."""
 
 from __future__ import annotations
 
@@ -9,29 +10,56 @@ import numpy as np
 import pandas as pd
 
 from seqecho._checks import check_array, check_int
+from seqecho.batches import (
+    MakeData,
+    check_batching,
+    predict_batches,
+    split_example,
+)
 from seqecho.data import as_generator
-from seqecho.models import check_state_is_carried, fixed_batch_size, is_stateful, reset_states
-from seqecho.train import MakeData, check_batching, split_example
+from seqecho.models import (
+    check_state_is_carried,
+    fixed_batch_size,
+    is_stateful,
+    reset_states,
+)
 
 
-def accuracy(y: np.ndarray, yhat: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
-    """Fraction of elements whose predicted class (argmax) equals the expected one.
+def accuracy(
+    y: np.ndarray, yhat: np.ndarray, sample_weight: np.ndarray | None = None
+) -> float:
+    """Fraction of elements whose predicted class (argmax) equals the
+    expected one.
 
-    ``y`` and ``yhat`` are one-hot/probability arrays of the same shape; an element is
-    one output vector. ``sample_weight`` (one weight per sample, or per sample and step)
-    leaves out elements with weight 0, such as an unanswerable cold-start step.
+    ``y`` and ``yhat`` are one-hot/probability arrays of the same shape; an
+    element is one output vector. ``sample_weight`` (one weight per sample,
+    or per sample and step) leaves out elements with weight 0, such as an
+    unanswerable cold-start step.
 
     >>> accuracy([[0, 1], [1, 0]], [[0.2, 0.8], [0.4, 0.6]])
     0.5
     """
     y, yhat = np.asarray(y), np.asarray(yhat)
     if y.shape != yhat.shape:
-        raise ValueError(f"y and yhat must have the same shape, got {y.shape} and {yhat.shape}")
+        raise ValueError(
+            f"y and yhat must have the same shape, got {y.shape} and "
+            f"{yhat.shape}"
+        )
     if y.ndim < 2:
-        raise ValueError(f"y must be at least 2-D (samples, ..., features), got shape {y.shape}")
+        raise ValueError(
+            "y must be at least 2-D (samples, ..., features), got shape "
+            f"{y.shape}"
+        )
     hits = (np.argmax(y, axis=-1) == np.argmax(yhat, axis=-1)).astype(float)
-    weight = np.ones_like(hits) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    weight = np.broadcast_to(weight.reshape(weight.shape + (1,) * (hits.ndim - weight.ndim)), hits.shape)
+    weight = (
+        np.ones_like(hits)
+        if sample_weight is None
+        else np.asarray(sample_weight, dtype=float)
+    )
+    weight = np.broadcast_to(
+        weight.reshape(weight.shape + (1,) * (hits.ndim - weight.ndim)),
+        hits.shape,
+    )
     if weight.sum() == 0:
         raise ValueError("sample_weight leaves no element to score")
     return float((hits * weight).sum() / weight.sum())
@@ -39,7 +67,8 @@ def accuracy(y: np.ndarray, yhat: np.ndarray, sample_weight: np.ndarray | None =
 
 @dataclass
 class Evaluation:
-    """Expected and predicted integers over many sequences, and the accuracy they give."""
+    """Expected and predicted integers over many sequences, and the accuracy
+    they give."""
 
     expected: np.ndarray
     predicted: np.ndarray
@@ -47,33 +76,51 @@ class Evaluation:
     accuracy: float
 
     def table(self, n_rows: int = 10) -> pd.DataFrame:
-        """The first ``n_rows`` samples as the tutorials print them: expected vs predicted."""
+        """The first ``n_rows`` samples as the tutorials print them:
+        expected vs predicted."""
         rows = slice(0, check_int("n_rows", n_rows, minimum=1))
-        as_list = lambda a: [v.tolist() if np.ndim(v) else int(v) for v in a[rows]]  # noqa: E731
-        frame = pd.DataFrame({"expected": as_list(self.expected), "predicted": as_list(self.predicted)})
-        frame["correct"] = [np.array_equal(e, p) for e, p in zip(frame.expected, frame.predicted)]
+
+        def as_list(values: np.ndarray) -> list:
+            return [
+                v.tolist() if np.ndim(v) else int(v) for v in values[rows]
+            ]
+
+        frame = pd.DataFrame(
+            {
+                "expected": as_list(self.expected),
+                "predicted": as_list(self.predicted),
+            }
+        )
+        frame["correct"] = [
+            np.array_equal(e, p)
+            for e, p in zip(frame.expected, frame.predicted, strict=True)
+        ]
         return frame
 
 
-def predict_batches(model: keras.Model, X: np.ndarray, batch_size: int) -> np.ndarray:
-    """Predict ``X`` in consecutive batches with ``predict_on_batch`` (keeps stateful order)."""
-    return np.concatenate([np.asarray(model.predict_on_batch(X[lo:lo + batch_size]))
-                           for lo in range(0, len(X), batch_size)])
-
-
 def evaluate_sequences(
-    model: keras.Model, make_data: MakeData, n_sequences: int, batch_size: int | None = None,
-    *, seed: int | np.random.Generator | None = None,
+    model: keras.Model,
+    make_data: MakeData,
+    n_sequences: int,
+    batch_size: int | None = None,
+    *,
+    seed: int | np.random.Generator | None = None,
 ) -> Evaluation:
-    """Accuracy of ``model`` on ``n_sequences`` fresh sequences it never saw.
+    """Accuracy of ``model`` on ``n_sequences`` fresh sequences it never
+    saw.
 
-    Sequences are fed in order, batch by batch, with the state of stateful layers reset
-    between sequences, exactly as in training. Stateless models predict all sequences
-    at once. Elements with sample weight 0 are left out of the accuracy.
+    Sequences are fed in order, batch by batch, with the state of stateful
+    layers reset between sequences, exactly as in training. Stateless models
+    predict all sequences at once. Elements with sample weight 0 are left
+    out of the accuracy.
     """
     n_sequences = check_int("n_sequences", n_sequences, minimum=1)
     rng = as_generator(seed)
-    batch_size = check_int("batch_size", batch_size or fixed_batch_size(model) or 256, minimum=1)
+    batch_size = check_int(
+        "batch_size",
+        batch_size or fixed_batch_size(model) or 256,
+        minimum=1,
+    )
     stateful, Xs, ys, ws, preds = is_stateful(model), [], [], [], []
     if stateful:
         check_state_is_carried(model)
@@ -86,37 +133,68 @@ def evaluate_sequences(
         if stateful:
             preds.append(predict_batches(model, X, batch_size))
             reset_states(model)
-    X, y, weight = np.concatenate(Xs), np.concatenate(ys), np.concatenate(ws)
-    yhat = np.concatenate(preds) if stateful else predict_batches(model, X, batch_size)
-    return Evaluation(np.argmax(y, -1), np.argmax(yhat, -1), weight, accuracy(y, yhat, weight))
+    X, y, weight = (
+        np.concatenate(Xs),
+        np.concatenate(ys),
+        np.concatenate(ws),
+    )
+    yhat = (
+        np.concatenate(preds)
+        if stateful
+        else predict_batches(model, X, batch_size)
+    )
+    return Evaluation(
+        np.argmax(y, -1),
+        np.argmax(yhat, -1),
+        weight,
+        accuracy(y, yhat, weight),
+    )
 
 
 def predict_sequence(
-    infenc: keras.Model, infdec: keras.Model, source: np.ndarray, n_steps: int, cardinality: int,
+    infenc: keras.Model,
+    infdec: keras.Model,
+    source: np.ndarray,
+    n_steps: int,
+    cardinality: int,
 ) -> np.ndarray:
-    """Greedy decoding with the inference models of :func:`seqecho.models.define_models`.
+    """Greedy decoding with the inference models of
+    :func:`seqecho.models.define_models`.
 
-    Encodes ``source`` once, then runs the decoder ``n_steps`` times, each time feeding
-    back the one-hot of its own previous prediction (starting from the start symbol 0).
-    ``source`` is one sequence (steps, features) or a batch (samples, steps, features);
-    a batch is decoded in one encoder call and ``n_steps`` decoder calls. Returns the
-    predicted distributions, shape (n_steps, cardinality) or (samples, n_steps, cardinality).
+    Encodes ``source`` once, then runs the decoder ``n_steps`` times, each
+    time feeding back the one-hot of its own previous prediction (starting
+    from the start symbol 0). ``source`` is one sequence (steps, features)
+    or a batch (samples, steps, features); a batch is decoded in one encoder
+    call and ``n_steps`` decoder calls. Returns the predicted distributions,
+    shape (n_steps, cardinality) or (samples, n_steps, cardinality).
     """
     source = np.asarray(source, dtype="float32")
     if source.ndim not in (2, 3):
-        raise ValueError(f"source must be 2-D (steps, features) or 3-D (samples, steps, features), "
-                         f"got shape {source.shape}")
+        raise ValueError(
+            "source must be 2-D (steps, features) or 3-D (samples, "
+            "steps, features), "
+            f"got shape {source.shape}"
+        )
     single = source.ndim == 2
     batch = source[None] if single else source
     n_steps = check_int("n_steps", n_steps, minimum=1)
     cardinality = check_int("cardinality", cardinality, minimum=2)
-    width, out_width = infenc.inputs[0].shape[-1], infdec.outputs[0].shape[-1]
+    width, out_width = (
+        infenc.inputs[0].shape[-1],
+        infdec.outputs[0].shape[-1],
+    )
     if batch.shape[-1] != width:
-        raise ValueError(f"source has {batch.shape[-1]} features; the encoder expects {width}")
+        raise ValueError(
+            f"source has {batch.shape[-1]} features; the encoder expects "
+            f"{width}"
+        )
     if batch.shape[1] < 1:
         raise ValueError("source must have at least one step")
     if cardinality != out_width:
-        raise ValueError(f"cardinality={cardinality} but the decoder outputs {out_width} classes")
+        raise ValueError(
+            f"cardinality={cardinality} but the decoder outputs "
+            f"{out_width} classes"
+        )
     h, c = infenc.predict_on_batch(batch)
     previous = np.zeros((len(batch), 1, cardinality), dtype="float32")
     previous[:, 0, 0] = 1.0
@@ -124,13 +202,16 @@ def predict_sequence(
     for _ in range(n_steps):
         probs, h, c = infdec.predict_on_batch([previous, h, c])
         outputs.append(np.asarray(probs)[:, 0, :])
-        previous = np.eye(cardinality, dtype="float32")[np.argmax(outputs[-1], axis=-1)][:, None, :]
+        previous = np.eye(cardinality, dtype="float32")[
+            np.argmax(outputs[-1], axis=-1)
+        ][:, None, :]
     result = np.stack(outputs, axis=1)
     return result[0] if single else result
 
 
 def sequence_accuracy(y: np.ndarray, yhat: np.ndarray) -> float:
-    """Fraction of samples whose *whole* output sequence is right (every step's argmax).
+    """Fraction of samples whose *whole* output sequence is right (every
+    step's argmax).
 
     >>> y = np.eye(3)[[[0, 1], [2, 2]]]
     >>> sequence_accuracy(y, np.eye(3)[[[0, 1], [2, 1]]])
@@ -139,5 +220,10 @@ def sequence_accuracy(y: np.ndarray, yhat: np.ndarray) -> float:
     y = check_array("y", y, ndim=3)
     yhat = np.asarray(yhat)
     if y.shape != yhat.shape:
-        raise ValueError(f"y and yhat must have the same shape, got {y.shape} and {yhat.shape}")
-    return float(np.mean(np.all(np.argmax(y, -1) == np.argmax(yhat, -1), axis=1)))
+        raise ValueError(
+            f"y and yhat must have the same shape, got {y.shape} and "
+            f"{yhat.shape}"
+        )
+    return float(
+        np.mean(np.all(np.argmax(y, -1) == np.argmax(yhat, -1), axis=1))
+    )

@@ -1,8 +1,9 @@
-"""Figures the chapters share: one-hot heatmaps, framing pictures, learning curves, comparisons."""
+"""Figures the chapters share: one-hot heatmaps, framing pictures, learning
+curves, comparisons."""
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -12,70 +13,123 @@ from seqecho.data import one_hot_decode
 from seqecho.train import TrainingLog
 
 
-def plot_one_hot(encoded: np.ndarray, ax: plt.Axes | None = None, title: str = "") -> plt.Axes:
-    """Heatmap of a one-hot encoded sequence: one row per step, the 1 in each row lit."""
+def plot_one_hot(
+    encoded: np.ndarray, ax: plt.Axes | None = None, title: str = ""
+) -> plt.Axes:
+    """Heatmap of a one-hot encoded sequence: one row per step, the 1 in
+    each row lit."""
     encoded = check_array("encoded", encoded, ndim=2)
     ax = ax or plt.subplots(figsize=(9, 0.25 * len(encoded) + 1))[1]
     ax.imshow(encoded, aspect="auto", cmap="Greys", interpolation="nearest")
     ax.set_xlabel(f"feature (which of the {encoded.shape[1]} values)")
     ax.set_ylabel("step")
     for step, value in enumerate(one_hot_decode(encoded)):
-        ax.annotate(str(value), (value, step), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=7, color="tab:red")
-    ax.set_title(title or f"One-hot encoding: {encoded.shape[0]} steps x {encoded.shape[1]} features")
+        ax.annotate(
+            str(value),
+            (value, step),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+            color="tab:red",
+        )
+    ax.set_title(
+        title
+        or f"One-hot encoding: {encoded.shape[0]} steps x "
+        f"{encoded.shape[1]} features"
+    )
     return ax
 
 
-def plot_windows(X: np.ndarray, y: np.ndarray, n_rows: int = 8, ax: plt.Axes | None = None) -> plt.Axes:
-    """The supervised framing as a grid: each row a sample, each column a timestep.
+def plot_windows(
+    X: np.ndarray,
+    y: np.ndarray,
+    n_rows: int = 8,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """The supervised framing as a grid: each row a sample, each column a
+    timestep.
 
-    Cells hold the decoded integers of ``X``; the steps that are also the target ``y``
-    (the first ``n_out`` of the window) are shaded.
+    Cells hold the decoded integers of ``X``; the steps that are also the
+    target ``y`` (the first ``n_out`` of the window) are shaded.
     """
     X, y = check_array("X", X, ndim=3), check_array("y", y, ndim=3)
     values = np.argmax(X[:n_rows], axis=-1)
     n_out = y.shape[1]
-    ax = ax or plt.subplots(figsize=(1.0 * X.shape[1] + 2, 0.4 * len(values) + 1))[1]
+    ax = (
+        ax
+        or plt.subplots(
+            figsize=(1.0 * X.shape[1] + 2, 0.4 * len(values) + 1)
+        )[1]
+    )
     shade = np.zeros(values.shape)
     shade[:, :n_out] = 1
     ax.imshow(shade, cmap="Blues", vmin=0, vmax=2.5, aspect="auto")
     for (row, col), value in np.ndenumerate(values):
         ax.text(col, row, str(value), ha="center", va="center")
-    ax.set_xticks(range(X.shape[1]), [f"t{col - X.shape[1] + 1:+d}" if col < X.shape[1] - 1 else "t"
-                                      for col in range(X.shape[1])])
+    ax.set_xticks(
+        range(X.shape[1]),
+        [
+            f"t{col - X.shape[1] + 1:+d}" if col < X.shape[1] - 1 else "t"
+            for col in range(X.shape[1])
+        ],
+    )
     ax.set_yticks(range(len(values)))
     ax.set_xlabel("timestep within the sample (shaded: also the target y)")
     ax.set_ylabel("sample")
-    ax.set_title(f"X: {X.shape} = [samples, timesteps, features];  y: {y.shape}")
+    ax.set_title(
+        f"X: {X.shape} = [samples, timesteps, features];  y: {y.shape}"
+    )
     return ax
 
 
 def plot_samples(X: np.ndarray, n_samples: int = 3) -> plt.Figure:
-    """Draw the first samples of a 3-D input side by side: each a (timesteps x features) grid."""
+    """Draw the first samples of a 3-D input side by side: each a (timesteps
+    x features) grid."""
     X = check_array("X", X, ndim=3)
     n = min(n_samples, len(X))
-    fig, axes = plt.subplots(1, n, figsize=(4 * n, 2.2), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        1, n, figsize=(4 * n, 2.2), sharey=True, squeeze=False
+    )
     for index, ax in enumerate(axes[0]):
-        ax.imshow(X[index], aspect="auto", cmap="Greys", interpolation="nearest")
-        ax.set_title(f"sample {index}: {one_hot_decode(X[index])}", fontsize=9)
+        ax.imshow(
+            X[index], aspect="auto", cmap="Greys", interpolation="nearest"
+        )
+        ax.set_title(
+            f"sample {index}: {one_hot_decode(X[index])}", fontsize=9
+        )
         ax.set_xlabel("features")
     axes[0, 0].set_ylabel("timesteps")
-    fig.suptitle(f"An LSTM input is 3-D: {X.shape[0]} samples x {X.shape[1]} timesteps x {X.shape[2]} features")
+    fig.suptitle(
+        f"An LSTM input is 3-D: {X.shape[0]} samples x {X.shape[1]} "
+        f"timesteps x {X.shape[2]} features"
+    )
     fig.tight_layout()
     return fig
 
 
-def plot_learning_curves(logs: Mapping[str, TrainingLog], window: int = 20,
-                         ax: plt.Axes | None = None) -> plt.Axes:
-    """Accuracy per training sequence (smoothed over ``window`` sequences), one line per run."""
+def plot_learning_curves(
+    logs: Mapping[str, TrainingLog],
+    window: int = 20,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Accuracy per training sequence (smoothed over ``window`` sequences),
+    one line per run."""
     if not logs:
         raise ValueError("logs must name at least one TrainingLog")
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     for label, log in logs.items():
         if not isinstance(log, TrainingLog):
-            raise TypeError(f"logs[{label!r}] must be a TrainingLog, got {type(log).__name__}")
+            raise TypeError(
+                f"logs[{label!r}] must be a TrainingLog, got "
+                f"{type(log).__name__}"
+            )
         smooth = log.smoothed(window)
-        ax.plot(np.arange(len(smooth)) + min(window, log.sequences), smooth, label=label)
+        ax.plot(
+            np.arange(len(smooth)) + min(window, log.sequences),
+            smooth,
+            label=label,
+        )
     ax.set_xlabel("training sequences")
     ax.set_ylabel(f"accuracy (mean of last {window})")
     ax.set_ylim(-0.02, 1.02)
@@ -84,9 +138,14 @@ def plot_learning_curves(logs: Mapping[str, TrainingLog], window: int = 20,
     return ax
 
 
-def plot_accuracy_bars(results: Mapping[str, float], chance: float | None = None,
-                       ax: plt.Axes | None = None, title: str = "") -> plt.Axes:
-    """Bar chart of accuracies on unseen sequences, labelled with their percentages."""
+def plot_accuracy_bars(
+    results: Mapping[str, float],
+    chance: float | None = None,
+    ax: plt.Axes | None = None,
+    title: str = "",
+) -> plt.Axes:
+    """Bar chart of accuracies on unseen sequences, labelled with their
+    percentages."""
     if not results:
         raise ValueError("results must hold at least one accuracy")
     ax = ax or plt.subplots(figsize=(1.6 * len(results) + 2, 3.5))[1]
@@ -95,7 +154,13 @@ def plot_accuracy_bars(results: Mapping[str, float], chance: float | None = None
     ax.bar_label(bars, [f"{v:.1%}" for v in values])
     ax.set_xticks(range(len(values)), labels, fontsize=8)
     if chance is not None:
-        ax.axhline(chance, color="tab:red", ls="--", lw=1, label=f"chance ({chance:.0%})")
+        ax.axhline(
+            chance,
+            color="tab:red",
+            ls="--",
+            lw=1,
+            label=f"chance ({chance:.0%})",
+        )
         ax.legend(loc="upper left")
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("accuracy on unseen sequences")
@@ -103,26 +168,43 @@ def plot_accuracy_bars(results: Mapping[str, float], chance: float | None = None
     return ax
 
 
-def plot_encoder_decoder(n_in: int = 5, n_out: int = 2, ax: plt.Axes | None = None) -> plt.Axes:
-    """Diagram of the RepeatVector encoder-decoder: inputs -> encoder -> repeated code -> decoder -> outputs."""
+def plot_encoder_decoder(
+    n_in: int = 5, n_out: int = 2, ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Diagram of the RepeatVector encoder-decoder: inputs -> encoder ->
+    repeated code -> decoder -> outputs."""
     if n_in < 1 or n_out < 1:
-        raise ValueError(f"n_in and n_out must be >= 1, got {n_in} and {n_out}")
+        raise ValueError(
+            f"n_in and n_out must be >= 1, got {n_in} and {n_out}"
+        )
     ax = ax or plt.subplots(figsize=(9, 3.6))[1]
     box = dict(boxstyle="round,pad=0.3", linewidth=1)
     arrow = dict(arrowstyle="->", color="0.4")
 
     def node(x, y, text, color):
-        ax.text(x, y, text, ha="center", va="center", fontsize=9, bbox={**box, "facecolor": color})
+        ax.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=9,
+            bbox={**box, "facecolor": color},
+        )
 
     for i in range(n_in):
         node(i, 0, f"x{i + 1}", "#dbe9f6")
         node(i, 1.2, "LSTM", "#9ecae1")
         ax.annotate("", (i, 0.95), (i, 0.25), arrowprops=arrow)
         if i:
-            ax.annotate("", (i - 0.25, 1.2), (i - 0.75, 1.2), arrowprops=arrow)
+            ax.annotate(
+                "", (i - 0.25, 1.2), (i - 0.75, 1.2), arrowprops=arrow
+            )
     code_x = n_in + 0.3
     node(code_x, 1.2, "code\n(last h)", "#fdd0a2")
-    ax.annotate("", (code_x - 0.45, 1.2), (n_in - 0.75, 1.2), arrowprops=arrow)
+    ax.annotate(
+        "", (code_x - 0.45, 1.2), (n_in - 0.75, 1.2), arrowprops=arrow
+    )
     start = n_in + 1.6
     for j in range(n_out):
         x = start + j
@@ -133,9 +215,18 @@ def plot_encoder_decoder(n_in: int = 5, n_out: int = 2, ax: plt.Axes | None = No
         node(x, 4.3, f"softmax\ny{j + 1}", "#e5f5e0")
         ax.annotate("", (x, 4.0), (x, 3.45), arrowprops=arrow)
         if j:
-            ax.annotate("", (x - 0.25, 3.2), (x - 0.75, 3.2), arrowprops=arrow)
-    ax.text((n_in - 1) / 2, -0.8, f"encoder reads {n_in} steps", ha="center")
-    ax.text(start + (n_out - 1) / 2, 5.2, f"decoder writes {n_out} steps", ha="center")
+            ax.annotate(
+                "", (x - 0.25, 3.2), (x - 0.75, 3.2), arrowprops=arrow
+            )
+    ax.text(
+        (n_in - 1) / 2, -0.8, f"encoder reads {n_in} steps", ha="center"
+    )
+    ax.text(
+        start + (n_out - 1) / 2,
+        5.2,
+        f"decoder writes {n_out} steps",
+        ha="center",
+    )
     ax.set_xlim(-0.8, start + n_out)
     ax.set_ylim(-1.2, 5.6)
     ax.axis("off")

@@ -1,32 +1,39 @@
-"""Training loops: many fresh random sequences, one small batch at a time, without ``model.fit`` overhead.
+"""Training loops: many fresh random sequences, one small batch at a time,
+without ``model.fit`` overhead.
 
-The tutorials call ``model.fit`` once per random sequence. Each call builds a data
-pipeline and callbacks before doing a few milliseconds of work, so the overhead
-dominates. ``fit_sequences`` instead calls ``train_on_batch`` (a compiled train step)
-for each batch, resets the state of stateful layers between sequences, and prints a
-single progress bar.
+The tutorials call ``model.fit`` once per random sequence. Each call builds
+a data pipeline and callbacks before doing a few milliseconds of work, so
+the overhead dominates. ``fit_sequences`` instead calls ``train_on_batch``
+(a compiled train step) for each batch, resets the state of stateful layers
+between sequences, and shows one Keras progress bar
+(``keras.utils.Progbar``, the bar ``model.fit`` shows) per run.
 """
 
 from __future__ import annotations
 
+import math
+import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable
 
 import keras
 import numpy as np
 
 from seqecho._checks import check_int
+from seqecho.batches import (
+    MakeData,
+    batch_slices,
+    check_batching,
+    split_example,
+)
 from seqecho.data import as_generator
-from seqecho.models import check_state_is_carried, fixed_batch_size, is_stateful, reset_states
-
-#: ``make_data(rng)`` returns ``(X, y)`` or ``(X, y, sample_weight)`` for one sequence.
-MakeData = Callable[[np.random.Generator], tuple]
+from seqecho.models import check_state_is_carried, is_stateful, reset_states
 
 
 @dataclass
 class TrainingLog:
-    """What a training run did: loss and accuracy per sequence, samples seen and time taken."""
+    """What a training run did: loss and accuracy per sequence, samples seen
+    and time taken."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
@@ -39,73 +46,74 @@ class TrainingLog:
         return len(self.loss)
 
     def smoothed(self, window: int = 20) -> np.ndarray:
-        """Accuracy averaged over a sliding ``window`` of sequences (for plotting)."""
+        """Accuracy averaged over a sliding ``window`` of sequences (for
+        plotting)."""
         acc = np.asarray(self.accuracy, dtype=float)
         window = max(1, min(int(window), len(acc)))
         return np.convolve(acc, np.ones(window) / window, mode="valid")
 
 
-def split_example(example: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Check a ``make_data`` result and return ``(X, y, sample_weight or None)``."""
-    if not isinstance(example, tuple) or len(example) not in (2, 3):
-        raise TypeError("make_data must return (X, y) or (X, y, sample_weight)")
-    X, y = np.asarray(example[0]), np.asarray(example[1])
-    weight = None if len(example) == 2 or example[2] is None else np.asarray(example[2])
-    if len(X) != len(y) or (weight is not None and len(weight) != len(X)):
-        raise ValueError(
-            f"make_data returned mismatched lengths: X {X.shape}, y {y.shape}"
-            + ("" if weight is None else f", sample_weight {weight.shape}")
-        )
-    return X, y, weight
-
-
-def check_batching(model: keras.Model, n_samples: int, batch_size: int) -> None:
-    """Raise ``ValueError`` if ``batch_size`` does not fit the model or the samples."""
-    fixed = fixed_batch_size(model)
-    if fixed is not None and fixed != batch_size:
-        raise ValueError(f"batch_size={batch_size} but the model is built for batches of {fixed}")
-    if is_stateful(model) and n_samples % batch_size:
-        raise ValueError(
-            f"a stateful model needs batch_size to divide the samples of a sequence: "
-            f"{n_samples} samples, batch_size={batch_size} (try one of "
-            f"{[d for d in range(1, n_samples + 1) if n_samples % d == 0]})"
-        )
-
-
 def fit_sequences(
-    model: keras.Model, make_data: MakeData, n_sequences: int, batch_size: int, *,
-    seed: int | np.random.Generator | None = None, verbose: int = 1,
-    target_accuracy: float | None = None, window: int = 20,
+    model: keras.Model,
+    make_data: MakeData,
+    n_sequences: int,
+    batch_size: int,
+    *,
+    seed: int | np.random.Generator | None = None,
+    verbose: int = 1,
+    target_accuracy: float | None = None,
+    window: int = 20,
 ) -> TrainingLog:
-    """Train ``model`` on ``n_sequences`` fresh sequences from ``make_data``, in order.
+    """Train ``model`` on ``n_sequences`` fresh sequences from
+    ``make_data``, in order.
 
-    Every sequence is cut into consecutive batches of ``batch_size`` (never shuffled)
-    and each batch is one ``train_on_batch`` call; stateful layers are reset after each
-    sequence. The accuracy logged for a sequence is measured on it *before* the model
-    has trained on it, batch by batch, so it estimates accuracy on unseen data.
-    With ``target_accuracy``, training stops early once the mean accuracy of the last
-    ``window`` sequences reaches it. ``verbose=1`` shows one progress bar, updated in
-    place; ``verbose=0`` is silent.
+    Every sequence is cut into consecutive batches of ``batch_size`` (never
+    shuffled) and each batch is one ``train_on_batch`` call; stateful layers
+    are reset after each sequence. The accuracy logged for a sequence is
+    measured on it *before* the model has trained on it, batch by batch, so
+    it estimates accuracy on unseen data. With ``target_accuracy``, training
+    stops early once the mean accuracy of the last ``window`` sequences
+    reaches it. ``verbose=1`` shows one progress bar with the sequences
+    done, the latest loss, the accuracy of the last ``window`` sequences and
+    the time: redrawn in place in a terminal, four short lines in a notebook
+    (see :func:`progress_bar`); ``verbose=0`` is silent.
+
+    >>> log = fit_sequences(model, make_data, 300, 12)  # doctest: +SKIP
+    >>> log.sequences, log.accuracy[-1]  # doctest: +SKIP
+    (300, 1.0)
     """
     n_sequences = check_int("n_sequences", n_sequences, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     verbose = check_int("verbose", verbose, minimum=0, maximum=1)
+    window = check_int("window", window, minimum=1)
     if target_accuracy is not None and not 0.0 < target_accuracy <= 1.0:
-        raise ValueError(f"target_accuracy must be in (0, 1], got {target_accuracy!r}")
+        raise ValueError(
+            f"target_accuracy must be in (0, 1], got {target_accuracy!r}"
+        )
     rng, log, start = as_generator(seed), TrainingLog(), time.perf_counter()
-    every = max(1, n_sequences // 50)
     stateful = is_stateful(model)
     if stateful:
         check_state_is_carried(model)
+    bar, every = None, progress_every(n_sequences)
+    if verbose:
+        bar = progress_bar(
+            n_sequences,
+            f"Training on {n_sequences} sequences in batches of "
+            f"{batch_size} (accuracy: last {min(window, n_sequences)} "
+            "sequences)",
+        )
     for index in range(1, n_sequences + 1):
         X, y, weight = split_example(make_data(rng))
         if index == 1:
             check_batching(model, len(X), batch_size)
         losses, accuracies = [], []
-        for lo in range(0, len(X), batch_size):
-            part = slice(lo, lo + batch_size)
-            logs = model.train_on_batch(X[part], y[part], None if weight is None else weight[part],
-                                        return_dict=True)
+        for part in batch_slices(len(X), batch_size):
+            logs = model.train_on_batch(
+                X[part],
+                y[part],
+                None if weight is None else weight[part],
+                return_dict=True,
+            )
             losses.append(float(logs["loss"]))
             accuracies.append(float(logs["accuracy"]))
         if stateful:
@@ -113,22 +121,78 @@ def fit_sequences(
         log.loss.append(float(np.mean(losses)))
         log.accuracy.append(float(np.mean(accuracies)))
         log.samples += len(X)
-        done = target_accuracy is not None and index >= window \
+        done = (
+            target_accuracy is not None
+            and index >= window
             and np.mean(log.accuracy[-window:]) >= target_accuracy
-        if verbose and (index % every == 0 or done or index == n_sequences):
-            progress_bar(index, n_sequences, log, window, time.perf_counter() - start)
+        )
+        last = done or index == n_sequences
+        if bar is not None and (index % every == 0 or last):
+            bar.update(
+                index,
+                progress_values(log, min(window, n_sequences)),
+                finalize=last,
+            )
         if done:
             break
     log.seconds = time.perf_counter() - start
-    if verbose:
-        print()
     return log
 
 
-def progress_bar(index: int, total: int, log: TrainingLog, window: int, seconds: float, width: int = 30) -> None:
-    """Redraw one progress line in place: sequences done, latest loss, recent accuracy, time."""
-    filled = int(width * index / total)
-    recent = log.accuracy[-min(index, window):]
-    print(f"\r[{'=' * filled}{'.' * (width - filled)}] {index}/{total} sequences  "
-          f"loss {log.loss[-1]:.4f}  accuracy (last {len(recent)}) {np.mean(recent):.3f}  {seconds:.1f} s",
-          end="", flush=True)
+def dynamic_display() -> bool:
+    """Whether standard output is a terminal, where a bar can be redrawn in
+    place."""
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def progress_bar(total: int, heading: str = "") -> keras.utils.Progbar:
+    """One Keras progress bar for a run of ``total`` sequences, under a
+    ``heading`` line.
+
+    In a terminal the bar is redrawn in place, at most ten times a second.
+    Anywhere else (a notebook, a log file) each redraw would be kept as
+    carriage returns and backspaces, so the bar prints a plain new line at
+    each checkpoint instead (see ``progress_every``). Keras redraws in place
+    on every POSIX system; its ``_dynamic_display`` flag is the only switch,
+    so it is set here. A plain line starts with a line break, which ends the
+    heading.
+
+    >>> progress_bar(300).target
+    300
+    """
+    total = check_int("total", total, minimum=1)
+    if not isinstance(heading, str):
+        raise TypeError(
+            f"heading must be a string, got {type(heading).__name__}"
+        )
+    dynamic = dynamic_display()
+    bar = keras.utils.Progbar(
+        total,
+        width=12,
+        verbose=1,
+        interval=0.1 if dynamic else 0.0,
+        stateless_metrics=(),
+        unit_name="seq",
+    )  # show values as given
+    bar._dynamic_display = dynamic
+    if heading:
+        print(heading, end="\n" if dynamic else "", flush=True)
+    return bar
+
+
+def progress_every(total: int, lines: int = 4) -> int:
+    """Sequences between progress updates: every one in a terminal, else
+    ``lines`` lines per run."""
+    total = check_int("total", total, minimum=1)
+    lines = check_int("lines", lines, minimum=1)
+    return 1 if dynamic_display() else math.ceil(total / lines)
+
+
+def progress_values(
+    log: TrainingLog, window: int
+) -> list[tuple[str, float]]:
+    """What the bar shows after a sequence: its loss and the accuracy of the
+    last ``window``."""
+    recent = log.accuracy[-window:]
+    return [("loss", log.loss[-1]), ("accuracy", float(np.mean(recent)))]

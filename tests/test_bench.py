@@ -1,4 +1,5 @@
-"""A smoke test of the benchmark runner: one seed, tiny budgets (the real run is `make bench`)."""
+"""A smoke test of the benchmark runner: one seed, tiny budgets (the real
+run is `make bench`)."""
 
 import json
 import subprocess
@@ -11,23 +12,59 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_benchmark_runner_smoke(tmp_path):
     out = tmp_path / "results.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--chapters", "2,7", "--seeds", "1",
-         "--budget-scale", "0.02", "--tutorial-fraction", "0.004", "--out", str(out)],
-        capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--chapters",
+            "2,7",
+            "--seeds",
+            "1",
+            "--budget-scale",
+            "0.02",
+            "--tutorial-fraction",
+            "0.004",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(out.read_text())
-    assert report["machine"]["backend"] and report["machine"]["versions"]["keras"]
+    assert (
+        report["machine"]["backend"]
+        and report["machine"]["versions"]["keras"]
+    )
     assert [row["chapter"] for row in report["summary"]] == [2, 7]
     for row in report["summary"]:
-        assert row["success"] in ("0/1", "1/1") and row["peak_memory_mib"] > 0
+        assert (
+            row["success"] in ("0/1", "1/1") and row["peak_memory_mib"] > 0
+        )
         assert row["tutorial_extrapolated"] and row["tutorial_seconds"] > 0
-    assert report["summary"][1]["decode_ms_tutorial"] > report["summary"][1]["decode_ms_ours"]
+    assert (
+        report["summary"][1]["decode_ms_tutorial"]
+        > report["summary"][1]["decode_ms_ours"]
+    )
     runs = report["runs"][0]["ours"]
-    assert len(runs) == 1 and runs[0]["sequences"] <= 40   # 2% of the 2,000-sequence budget
-    assert "speed-up" in done.stdout and "ch" in done.stdout.splitlines()[-6]
+    assert (
+        len(runs) == 1 and runs[0]["sequences"] <= 40
+    )  # 2% of the 2,000-sequence budget
+    assert (
+        "speed-up" in done.stdout and "ch" in done.stdout.splitlines()[-6]
+    )
 
 
 def test_benchmark_runner_rejects_bad_arguments():
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--chapters", "9"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--chapters",
+            "9",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "--chapters" in done.stderr

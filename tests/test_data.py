@@ -4,9 +4,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seqecho.data import (as_generator, generate_sequence, get_dataset, interleave_streams,
-                          lag_streams, one_hot_decode, stack_sequences, state_handoff,
-                          one_hot_encode, to_lagged, to_supervised)
+from seqecho.data import (
+    as_generator,
+    generate_sequence,
+    get_dataset,
+    interleave_streams,
+    lag_streams,
+    one_hot_decode,
+    one_hot_encode,
+    stack_sequences,
+    state_handoff,
+    to_lagged,
+    to_supervised,
+)
 
 
 def pandas_to_supervised(sequence, n_in, n_out):
@@ -15,8 +25,10 @@ def pandas_to_supervised(sequence, n_in, n_out):
     df = pd.concat([df.shift(n_in - i - 1) for i in range(n_in)], axis=1)
     values = df.dropna().values  # the tutorial's dropna(inplace=True)
     width = sequence.shape[1]
-    return (values.reshape(len(values), n_in, width),
-            values[:, 0:(n_out * width)].reshape(len(values), n_out, width))
+    return (
+        values.reshape(len(values), n_in, width),
+        values[:, 0 : (n_out * width)].reshape(len(values), n_out, width),
+    )
 
 
 def test_generate_sequence_range_and_length():
@@ -26,10 +38,16 @@ def test_generate_sequence_range_and_length():
 
 
 def test_generate_sequence_reproducible_from_seed_and_generator():
-    assert generate_sequence(25, 100, seed=7) == generate_sequence(25, 100, seed=7)
-    assert generate_sequence(25, 100, seed=7) != generate_sequence(25, 100, seed=8)
+    assert generate_sequence(25, 100, seed=7) == generate_sequence(
+        25, 100, seed=7
+    )
+    assert generate_sequence(25, 100, seed=7) != generate_sequence(
+        25, 100, seed=8
+    )
     rng = np.random.default_rng(7)
-    assert generate_sequence(25, 100, seed=rng) == generate_sequence(25, 100, seed=7)
+    assert generate_sequence(25, 100, seed=rng) == generate_sequence(
+        25, 100, seed=7
+    )
     assert as_generator(rng) is rng
 
 
@@ -37,11 +55,18 @@ def test_generate_sequence_low():
     assert min(generate_sequence(500, 5, seed=0, low=1)) == 1
 
 
-@pytest.mark.parametrize("kwargs, error", [
-    (dict(length=0), ValueError), (dict(length=2.5), TypeError), (dict(length=True), TypeError),
-    (dict(n_unique=0), ValueError), (dict(low=100), ValueError), (dict(seed=-1), ValueError),
-    (dict(seed="a"), TypeError),
-])
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        (dict(length=0), ValueError),
+        (dict(length=2.5), TypeError),
+        (dict(length=True), TypeError),
+        (dict(n_unique=0), ValueError),
+        (dict(low=100), ValueError),
+        (dict(seed=-1), ValueError),
+        (dict(seed="a"), TypeError),
+    ],
+)
 def test_generate_sequence_bad_input(kwargs, error):
     with pytest.raises(error):
         generate_sequence(**{"length": 5, **kwargs})
@@ -64,16 +89,24 @@ def test_one_hot_encode_accepts_whole_floats_and_arrays():
     assert one_hot_decode(one_hot_encode(np.array([1.0, 3.0]), 4)) == [1, 3]
 
 
-@pytest.mark.parametrize("sequence, n_unique, error, words", [
-    ([0, 100], 100, ValueError, "[0, 100)"),
-    ([-1], 100, ValueError, "[0, 100)"),
-    ([1.5], 100, TypeError, "integers"),
-    (["a"], 100, TypeError, "integers"),
-    ([[1, 2]], 100, ValueError, "1-D"),
-    ([1], 0, ValueError, "n_unique"),
-])
+@pytest.mark.parametrize(
+    "sequence, n_unique, error, words",
+    [
+        ([0, 100], 100, ValueError, "[0, 100)"),
+        ([-1], 100, ValueError, "[0, 100)"),
+        ([1.5], 100, TypeError, "integers"),
+        (["a"], 100, TypeError, "integers"),
+        ([[1, 2]], 100, ValueError, "1-D"),
+        ([1], 0, ValueError, "n_unique"),
+    ],
+)
 def test_one_hot_encode_bad_input(sequence, n_unique, error, words):
-    with pytest.raises(error, match=words.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(
+        error,
+        match=words.replace("[", r"\[")
+        .replace("(", r"\(")
+        .replace(")", r"\)"),
+    ):
         one_hot_encode(sequence, n_unique)
 
 
@@ -98,20 +131,35 @@ def test_to_supervised_matches_pandas_and_invariants(data):
     n_in = data.draw(st.integers(1, 8))
     n_out = data.draw(st.integers(1, n_in))
     length = data.draw(st.integers(n_in, 30))
-    values = data.draw(st.lists(st.integers(0, 9), min_size=length, max_size=length))
+    values = data.draw(
+        st.lists(st.integers(0, 9), min_size=length, max_size=length)
+    )
     encoded = one_hot_encode(values, 10)
     X, y = to_supervised(encoded, n_in, n_out)
     Xp, yp = pandas_to_supervised(encoded, n_in, n_out)
     assert np.array_equal(X, Xp) and np.array_equal(y, yp)
-    assert X.shape == (length - n_in + 1, n_in, 10) and y.shape == (length - n_in + 1, n_out, 10)
-    for row in range(len(X)):  # each row is n_in consecutive steps starting at `row`
-        assert one_hot_decode(X[row]) == values[row:row + n_in]
+    assert X.shape == (length - n_in + 1, n_in, 10) and y.shape == (
+        length - n_in + 1,
+        n_out,
+        10,
+    )
+    for row in range(
+        len(X)
+    ):  # each row is n_in consecutive steps starting at `row`
+        assert one_hot_decode(X[row]) == values[row : row + n_in]
 
 
-@pytest.mark.parametrize("shape, n_in, n_out, words", [
-    ((25, 100), 0, 1, "n_in"), ((25, 100), 3, 4, "n_out"), ((25, 100), 3, 0, "n_out"),
-    ((4, 100), 5, 3, "at least n_in=5"), ((25,), 5, 3, "2-D"), ((2, 25, 100), 5, 3, "2-D"),
-])
+@pytest.mark.parametrize(
+    "shape, n_in, n_out, words",
+    [
+        ((25, 100), 0, 1, "n_in"),
+        ((25, 100), 3, 4, "n_out"),
+        ((25, 100), 3, 0, "n_out"),
+        ((4, 100), 5, 3, "at least n_in=5"),
+        ((25,), 5, 3, "2-D"),
+        ((2, 25, 100), 5, 3, "2-D"),
+    ],
+)
 def test_to_supervised_bad_input(shape, n_in, n_out, words):
     with pytest.raises(ValueError, match=words):
         to_supervised(np.zeros(shape), n_in, n_out)
@@ -126,7 +174,9 @@ def test_to_lagged_beginner_framing():
     values = generate_sequence(25, 100, seed=0)
     X, y = to_lagged(one_hot_encode(values), n_in=1, lag=1)
     assert X.shape == (24, 1, 100) and y.shape == (24, 100)
-    assert one_hot_decode(X) == values[1:] and one_hot_decode(y) == values[:-1]
+    assert (
+        one_hot_decode(X) == values[1:] and one_hot_decode(y) == values[:-1]
+    )
 
 
 @given(st.integers(1, 6), st.integers(0, 6), st.integers(8, 30))
@@ -153,26 +203,35 @@ def test_get_dataset_shapes_and_relations():
     source, shifted, target = (np.argmax(a, -1) for a in (X1, X2, y))
     assert source.min() >= 1 and source.max() <= 50
     assert np.array_equal(target, source[:, :3][:, ::-1])
-    assert np.all(shifted[:, 0] == 0) and np.array_equal(shifted[:, 1:], target[:, :-1])
+    assert np.all(shifted[:, 0] == 0) and np.array_equal(
+        shifted[:, 1:], target[:, :-1]
+    )
     assert np.all(X1.sum(-1) == 1) and np.all(X2.sum(-1) == 1)
 
 
-@pytest.mark.parametrize("args, error, words", [
-    ((6, 7, 51, 10), ValueError, "n_out"), ((0, 1, 51, 10), ValueError, "n_in"),
-    ((6, 3, 1, 10), ValueError, "cardinality"), ((6, 3, 51, 0), ValueError, "n_samples"),
-    ((6, 3, 51.0, 10), TypeError, "cardinality"),
-])
+@pytest.mark.parametrize(
+    "args, error, words",
+    [
+        ((6, 7, 51, 10), ValueError, "n_out"),
+        ((0, 1, 51, 10), ValueError, "n_in"),
+        ((6, 3, 1, 10), ValueError, "cardinality"),
+        ((6, 3, 51, 0), ValueError, "n_samples"),
+        ((6, 3, 51.0, 10), TypeError, "cardinality"),
+    ],
+)
 def test_get_dataset_bad_input(args, error, words):
     with pytest.raises(error, match=words):
         get_dataset(*args)
 
 
 def test_interleave_streams_puts_one_stream_per_batch_row():
-    streams = np.arange(2 * 3 * 4).reshape(2, 3, 4)       # 2 streams, 3 chunks, 4 features
+    streams = np.arange(2 * 3 * 4).reshape(
+        2, 3, 4
+    )  # 2 streams, 3 chunks, 4 features
     laid_out = interleave_streams(streams)
     assert laid_out.shape == (6, 4)
-    for k in range(3):                                    # batch k = chunk k of each stream
-        assert np.array_equal(laid_out[2 * k: 2 * k + 2], streams[:, k])
+    for k in range(3):  # batch k = chunk k of each stream
+        assert np.array_equal(laid_out[2 * k : 2 * k + 2], streams[:, k])
     with pytest.raises(ValueError, match="2-D"):
         interleave_streams(np.zeros(3))
 
@@ -184,7 +243,10 @@ def test_state_handoff_follows_keras_row_semantics(n_samples, batch_size):
         if s < batch_size:
             assert source is None
         else:
-            assert source == s - batch_size and table.row[source] == table.row[s]
+            assert (
+                source == s - batch_size
+                and table.row[source] == table.row[s]
+            )
             assert table.batch[source] == table.batch[s] - 1
 
 
@@ -195,15 +257,33 @@ def test_state_handoff_bad_input():
 
 @pytest.mark.parametrize("window", [1, 2, 4, 24])
 def test_lag_streams_layout(window):
-    X, y, w = lag_streams(np.random.default_rng(3), n_streams=6, length=25, lag=1, window=window)
+    X, y, w = lag_streams(
+        np.random.default_rng(3),
+        n_streams=6,
+        length=25,
+        lag=1,
+        window=window,
+    )
     n_chunks = 24 // window
-    assert X.shape == y.shape == (6 * n_chunks, window, 100) and w.shape == (6 * n_chunks, window)
-    inputs = np.argmax(X, -1).reshape(n_chunks, 6, window)   # [chunk, stream, step]
+    assert X.shape == y.shape == (
+        6 * n_chunks,
+        window,
+        100,
+    ) and w.shape == (6 * n_chunks, window)
+    inputs = np.argmax(X, -1).reshape(
+        n_chunks, 6, window
+    )  # [chunk, stream, step]
     targets = np.argmax(y, -1).reshape(n_chunks, 6, window)
-    stream_inputs = inputs.transpose(1, 0, 2).reshape(6, 24)  # each row: x(1) .. x(24)
+    stream_inputs = inputs.transpose(1, 0, 2).reshape(
+        6, 24
+    )  # each row: x(1) .. x(24)
     stream_targets = targets.transpose(1, 0, 2).reshape(6, 24)
-    assert np.array_equal(stream_targets[:, 1:], stream_inputs[:, :-1])  # y(t) = x(t-1)
-    weights = w.reshape(n_chunks, 6, window).transpose(1, 0, 2).reshape(6, 24)
+    assert np.array_equal(
+        stream_targets[:, 1:], stream_inputs[:, :-1]
+    )  # y(t) = x(t-1)
+    weights = (
+        w.reshape(n_chunks, 6, window).transpose(1, 0, 2).reshape(6, 24)
+    )
     assert np.all(weights[:, 0] == 0) and np.all(weights[:, 1:] == 1)
 
 
@@ -214,11 +294,17 @@ def test_lag_streams_bad_window():
 
 def test_stack_sequences_joins_draws_from_one_stream():
     def make(rng):
-        X, y = to_lagged(one_hot_encode(generate_sequence(10, 20, seed=rng), 20), n_in=3, lag=1)
+        X, y = to_lagged(
+            one_hot_encode(generate_sequence(10, 20, seed=rng), 20),
+            n_in=3,
+            lag=1,
+        )
         return X, y, np.ones(len(X))
 
     X, y, w = stack_sequences(make, 4, seed=7)
-    assert X.shape == (32, 3, 20) and y.shape == (32, 20) and w.shape == (32,)
+    assert (
+        X.shape == (32, 3, 20) and y.shape == (32, 20) and w.shape == (32,)
+    )
     rng = np.random.default_rng(7)
     by_hand = [make(rng) for _ in range(4)]
     assert np.array_equal(X, np.concatenate([part[0] for part in by_hand]))

@@ -2,9 +2,19 @@ import keras
 import numpy as np
 import pytest
 
-from seqecho.data import generate_sequence, get_dataset, one_hot_encode, to_lagged
-from seqecho.evaluate import (Evaluation, accuracy, evaluate_sequences, predict_sequence,
-                              sequence_accuracy)
+from seqecho.data import (
+    generate_sequence,
+    get_dataset,
+    one_hot_encode,
+    to_lagged,
+)
+from seqecho.evaluate import (
+    Evaluation,
+    accuracy,
+    evaluate_sequences,
+    predict_sequence,
+    sequence_accuracy,
+)
 from seqecho.models import build_lstm, define_models
 
 
@@ -13,37 +23,50 @@ def test_accuracy_counts_argmax_matches_and_weights():
     yhat = np.eye(4)[[0, 1, 0, 0]]
     assert accuracy(y, yhat) == 0.5
     assert accuracy(y, yhat, sample_weight=[1, 1, 0, 0]) == 1.0
-    seq_y, seq_hat = np.eye(3)[[[0, 1], [2, 2]]], np.eye(3)[[[0, 2], [2, 2]]]
+    seq_y, seq_hat = (
+        np.eye(3)[[[0, 1], [2, 2]]],
+        np.eye(3)[[[0, 2], [2, 2]]],
+    )
     assert accuracy(seq_y, seq_hat) == 0.75
     assert accuracy(seq_y, seq_hat, sample_weight=[[1, 0], [1, 1]]) == 1.0
 
 
-@pytest.mark.parametrize("y, yhat, weight, words", [
-    (np.zeros((2, 3)), np.zeros((3, 3)), None, "same shape"),
-    (np.zeros(3), np.zeros(3), None, "2-D"),
-    (np.eye(2), np.eye(2), [0, 0], "no element"),
-])
+@pytest.mark.parametrize(
+    "y, yhat, weight, words",
+    [
+        (np.zeros((2, 3)), np.zeros((3, 3)), None, "same shape"),
+        (np.zeros(3), np.zeros(3), None, "2-D"),
+        (np.eye(2), np.eye(2), [0, 0], "no element"),
+    ],
+)
 def test_accuracy_bad_input(y, yhat, weight, words):
     with pytest.raises(ValueError, match=words):
         accuracy(y, yhat, weight)
 
 
 class Oracle(keras.Model):
-    """A 'model' that returns its input's last step: a perfect echo of the current value."""
+    """A 'model' that returns its input's last step: a perfect echo of the
+    current value."""
 
     def call(self, x):
         return x[:, -1, :]
 
 
 def lag0(rng):
-    return to_lagged(one_hot_encode(generate_sequence(10, 6, seed=rng), 6), n_in=2, lag=0)
+    return to_lagged(
+        one_hot_encode(generate_sequence(10, 6, seed=rng), 6), n_in=2, lag=0
+    )
 
 
 def test_evaluate_sequences_on_perfect_and_wrong_models():
     perfect = Oracle()
     result = evaluate_sequences(perfect, lag0, 5, 9, seed=0)
     assert result.accuracy == 1.0 and len(result.expected) == 45
-    lag1 = lambda rng: to_lagged(one_hot_encode(generate_sequence(10, 6, seed=rng), 6), 2, 1)  # noqa: E731
+
+    def lag1(rng):
+        encoded = one_hot_encode(generate_sequence(10, 6, seed=rng), 6)
+        return to_lagged(encoded, 2, 1)
+
     assert evaluate_sequences(perfect, lag1, 20, 9, seed=0).accuracy < 0.5
 
 
@@ -51,17 +74,28 @@ def test_evaluate_sequences_stateful_matches_stateless_copy():
     keras.utils.set_random_seed(1)
     stateful = build_lstm(2, 6, 4, batch_size=9, stateful=True)
     stateless = build_lstm(2, 6, 4)
-    stateless.set_weights([np.asarray(v) for v in stateful.trainable_variables])
+    stateless.set_weights(
+        [np.asarray(v) for v in stateful.trainable_variables]
+    )
     a = evaluate_sequences(stateful, lag0, 3, 9, seed=5)
     b = evaluate_sequences(stateless, lag0, 3, 9, seed=5)
     assert np.array_equal(a.expected, b.expected)
-    # with state carried between batches, the stateful model's predictions can differ,
-    # but the state is reset per sequence so a second run gives the same answer
-    assert np.array_equal(a.predicted, evaluate_sequences(stateful, lag0, 3, 9, seed=5).predicted)
+    # with state carried between batches, the stateful model's predictions
+    # can differ, but the state is reset per sequence so a second run gives
+    # the same answer
+    assert np.array_equal(
+        a.predicted,
+        evaluate_sequences(stateful, lag0, 3, 9, seed=5).predicted,
+    )
 
 
 def test_evaluation_table():
-    table = Evaluation(np.array([[1, 2], [3, 4]]), np.array([[1, 2], [3, 5]]), np.ones(2), 0.75).table(2)
+    table = Evaluation(
+        np.array([[1, 2], [3, 4]]),
+        np.array([[1, 2], [3, 5]]),
+        np.ones(2),
+        0.75,
+    ).table(2)
     assert table.expected.tolist() == [[1, 2], [3, 4]]
     assert table.correct.tolist() == [True, False]
 
@@ -85,13 +119,16 @@ def test_predict_sequence_single_and_batched_agree():
         assert np.allclose(single, batched[i], atol=1e-5)
 
 
-@pytest.mark.parametrize("source, n_steps, cardinality, words", [
-    (np.zeros((4, 8)), 2, 9, "features"),
-    (np.zeros((4, 9)), 0, 9, "n_steps"),
-    (np.zeros((4, 9)), 2, 8, "cardinality"),
-    (np.zeros(9), 2, 9, "2-D"),
-    (np.zeros((2, 0, 9)), 2, 9, "at least one step"),
-])
+@pytest.mark.parametrize(
+    "source, n_steps, cardinality, words",
+    [
+        (np.zeros((4, 8)), 2, 9, "features"),
+        (np.zeros((4, 9)), 0, 9, "n_steps"),
+        (np.zeros((4, 9)), 2, 8, "cardinality"),
+        (np.zeros(9), 2, 9, "2-D"),
+        (np.zeros((2, 0, 9)), 2, 9, "at least one step"),
+    ],
+)
 def test_predict_sequence_bad_input(source, n_steps, cardinality, words):
     _, infenc, infdec = define_models(9, 9, 4)
     with pytest.raises(ValueError, match=words):

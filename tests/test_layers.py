@@ -1,4 +1,5 @@
-"""Stateful layers carry their state between batches, on whichever backend runs the tests."""
+"""Stateful layers carry their state between batches, on whichever
+backend runs the tests."""
 
 import keras
 import numpy as np
@@ -10,32 +11,52 @@ from seqecho.layers import check_state_is_carried
 from seqecho.models import build_lstm, reset_states
 from seqecho.train import fit_sequences
 
-KINDS = {"LSTM": layers.LSTM, "GRU": layers.GRU, "SimpleRNN": layers.SimpleRNN}
+KINDS = {
+    "LSTM": layers.LSTM,
+    "GRU": layers.GRU,
+    "SimpleRNN": layers.SimpleRNN,
+}
 JAX = keras.backend.backend() == "jax"
 TORCH = keras.backend.backend() == "torch"
 
 
 def _model(cls, stateful, steps, batch=2, features=3, units=4):
-    inputs = keras.Input(batch_shape=(batch if stateful else None, steps, features))
-    outputs = cls(units, stateful=stateful, return_sequences=True, name="rnn")(inputs)
-    model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax", name="out")(outputs))
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy")
+    inputs = keras.Input(
+        batch_shape=(batch if stateful else None, steps, features)
+    )
+    outputs = cls(
+        units, stateful=stateful, return_sequences=True, name="rnn"
+    )(inputs)
+    model = keras.Model(
+        inputs,
+        keras.layers.Dense(3, activation="softmax", name="out")(outputs),
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss="categorical_crossentropy",
+    )
     return model
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_two_halves_through_a_stateful_layer_equal_the_whole_sequence(kind):
-    """The strongest check that state is carried: it reproduces the unsplit computation."""
+    """Carried state reproduces the unsplit sequence (strongest check)."""
     keras.utils.set_random_seed(0)
     whole = _model(getattr(keras.layers, kind), stateful=False, steps=6)
     halves = _model(KINDS[kind], stateful=True, steps=3)
-    halves.get_layer("rnn").cell.set_weights(whole.get_layer("rnn").cell.get_weights())
-    halves.get_layer("out").set_weights(whole.get_layer("out").get_weights())
+    halves.get_layer("rnn").cell.set_weights(
+        whole.get_layer("rnn").cell.get_weights()
+    )
+    halves.get_layer("out").set_weights(
+        whole.get_layer("out").get_weights()
+    )
     x = np.random.default_rng(0).normal(size=(2, 6, 3)).astype("float32")
     expected = np.asarray(whole.predict_on_batch(x))
     first = np.asarray(halves.predict_on_batch(x[:, :3]))
     second = np.asarray(halves.predict_on_batch(x[:, 3:]))
-    np.testing.assert_allclose(np.concatenate([first, second], axis=1), expected, atol=1e-5)
+    np.testing.assert_allclose(
+        np.concatenate([first, second], axis=1), expected, atol=1e-5
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -46,13 +67,19 @@ def test_training_carries_state_and_reset_restores_the_start(kind):
     y = np.eye(3, dtype="float32")[[[0, 1], [1, 2]]]
     model.train_on_batch(x, y)  # trains, and leaves a non-zero state behind
     state = [np.asarray(s).copy() for s in model.get_layer("rnn").states]
-    assert all(np.abs(s).sum() > 0 for s in state), "train_on_batch dropped the state"
+    assert all(np.abs(s).sum() > 0 for s in state), (
+        "train_on_batch dropped the state"
+    )
     reset_states(model)
     fresh = np.asarray(model.predict_on_batch(x))
     carried = np.asarray(model.predict_on_batch(x))
-    assert not np.allclose(fresh, carried), "a second call on the same batch must see the state"
+    assert not np.allclose(fresh, carried), (
+        "a second call on the same batch must see the state"
+    )
     reset_states(model)
-    np.testing.assert_allclose(np.asarray(model.predict_on_batch(x)), fresh, atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(model.predict_on_batch(x)), fresh, atol=1e-6
+    )
 
 
 def test_state_lives_in_tracked_non_trainable_variables():
@@ -61,12 +88,21 @@ def test_state_lives_in_tracked_non_trainable_variables():
     tracked = {id(v) for v in model.non_trainable_variables}
     assert [tuple(s.shape) for s in states] == [(3, 4), (3, 4)]
     assert all(id(s) in tracked for s in states)
-    assert not any(id(s) in {id(v) for v in model.trainable_variables} for s in states)
+    assert not any(
+        id(s) in {id(v) for v in model.trainable_variables} for s in states
+    )
 
 
 def test_stateless_builders_use_plain_keras_layers():
     assert type(build_lstm(1, 5, 4).get_layer("lstm")) is keras.layers.LSTM
-    assert type(build_lstm(1, 5, 4, batch_size=2, stateful=True).get_layer("lstm")) is layers.LSTM
+    assert (
+        type(
+            build_lstm(1, 5, 4, batch_size=2, stateful=True).get_layer(
+                "lstm"
+            )
+        )
+        is layers.LSTM
+    )
 
 
 def test_stateful_model_saves_and_loads(tmp_path):
@@ -74,18 +110,30 @@ def test_stateful_model_saves_and_loads(tmp_path):
     path = tmp_path / "stateful.keras"
     model.save(path)
     loaded = keras.saving.load_model(path)
-    assert type(loaded.get_layer("lstm")) is layers.LSTM and loaded.get_layer("lstm").stateful
+    assert (
+        type(loaded.get_layer("lstm")) is layers.LSTM
+        and loaded.get_layer("lstm").stateful
+    )
     x = np.eye(5, dtype="float32")[[[0], [1]]]
     reset_states(model), reset_states(loaded)
-    np.testing.assert_allclose(np.asarray(loaded.predict_on_batch(x)),
-                               np.asarray(model.predict_on_batch(x)), atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(loaded.predict_on_batch(x)),
+        np.asarray(model.predict_on_batch(x)),
+        atol=1e-6,
+    )
 
 
 def _plain_stateful():
     inputs = keras.Input(batch_shape=(2, 1, 5))
     hidden = keras.layers.LSTM(4, stateful=True, name="plain")(inputs)
-    model = keras.Model(inputs, keras.layers.Dense(5, activation="softmax")(hidden))
-    model.compile(optimizer="adam", loss="categorical_crossentropy", weighted_metrics=["accuracy"])
+    model = keras.Model(
+        inputs, keras.layers.Dense(5, activation="softmax")(hidden)
+    )
+    model.compile(
+        optimizer="adam",
+        loss="categorical_crossentropy",
+        weighted_metrics=["accuracy"],
+    )
     return model
 
 
@@ -94,20 +142,26 @@ def _data(rng):
     return x[:, None, :], x
 
 
-def test_guard_refuses_a_plain_stateful_layer_only_where_its_state_would_be_lost():
+def test_guard_refuses_a_plain_stateful_layer_where_state_is_lost():
     model = _plain_stateful()
     if JAX:
-        with pytest.raises(ValueError, match="JAX.*drops the state.*seqecho.layers.LSTM"):
+        with pytest.raises(
+            ValueError, match="JAX.*drops the state.*seqecho.layers.LSTM"
+        ):
             check_state_is_carried(model)
         with pytest.raises(ValueError, match="drops the state"):
             fit_sequences(model, _data, 1, 2, seed=0, verbose=0)
         with pytest.raises(ValueError, match="drops the state"):
             evaluate_sequences(model, _data, 1, 2, seed=0)
     elif TORCH:
-        with pytest.raises(ValueError, match="PyTorch.*seqecho.layers.LSTM"):
+        with pytest.raises(
+            ValueError, match="PyTorch.*seqecho.layers.LSTM"
+        ):
             check_state_is_carried(model)
-    else:  # TensorFlow updates the untracked state in place: nothing is lost
+    else:  # TensorFlow updates the untracked state in place
         check_state_is_carried(model)
         model.predict_on_batch(_data(np.random.default_rng(0))[0][:2])
-        assert np.abs(np.asarray(model.get_layer("plain").states[0])).sum() > 0
+        assert (
+            np.abs(np.asarray(model.get_layer("plain").states[0])).sum() > 0
+        )
     check_state_is_carried(build_lstm(1, 5, 4, batch_size=2, stateful=True))

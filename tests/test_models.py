@@ -3,9 +3,15 @@ import numpy as np
 import pytest
 
 from seqecho import layers
-
-from seqecho.models import (build_lstm, build_repeat_encoder_decoder, define_models,
-                            fixed_batch_size, inference_models, is_stateful, reset_states)
+from seqecho.models import (
+    build_lstm,
+    build_repeat_encoder_decoder,
+    define_models,
+    fixed_batch_size,
+    inference_models,
+    is_stateful,
+    reset_states,
+)
 
 
 def test_build_lstm_many_to_one_shapes_and_names():
@@ -16,19 +22,26 @@ def test_build_lstm_many_to_one_shapes_and_names():
 
 
 def test_build_lstm_many_to_many_uses_time_distributed():
-    model = build_lstm(5, 100, 20, batch_size=7, stateful=True, return_sequences=True)
+    model = build_lstm(
+        5, 100, 20, batch_size=7, stateful=True, return_sequences=True
+    )
     assert model.output_shape == (7, 5, 100)
-    assert isinstance(model.get_layer("per_step"), keras.layers.TimeDistributed)
+    assert isinstance(
+        model.get_layer("per_step"), keras.layers.TimeDistributed
+    )
     assert is_stateful(model) and fixed_batch_size(model) == 7
 
 
-@pytest.mark.parametrize("kwargs, error, words", [
-    (dict(stateful=True), ValueError, "batch_size"),
-    (dict(batch_size=0), ValueError, "batch_size"),
-    (dict(n_units=0), ValueError, "n_units"),
-    (dict(timesteps=1.5), TypeError, "timesteps"),
-    (dict(learning_rate=-1), ValueError, "learning_rate"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        (dict(stateful=True), ValueError, "batch_size"),
+        (dict(batch_size=0), ValueError, "batch_size"),
+        (dict(n_units=0), ValueError, "n_units"),
+        (dict(timesteps=1.5), TypeError, "timesteps"),
+        (dict(learning_rate=-1), ValueError, "learning_rate"),
+    ],
+)
 def test_build_lstm_bad_input(kwargs, error, words):
     with pytest.raises(error, match=words):
         build_lstm(**kwargs)
@@ -36,7 +49,11 @@ def test_build_lstm_bad_input(kwargs, error, words):
 
 def test_repeat_encoder_decoder_output_length_differs_from_input():
     model = build_repeat_encoder_decoder(5, 2, 100, 8)
-    assert model.input_shape == (None, 5, 100) and model.output_shape == (None, 2, 100)
+    assert model.input_shape == (None, 5, 100) and model.output_shape == (
+        None,
+        2,
+        100,
+    )
     assert model.get_layer("repeat").output.shape[1] == 2
 
 
@@ -44,21 +61,41 @@ def _state(layer):
     return [np.asarray(v).copy() for v in layer.states]
 
 
-def test_reset_states_resets_every_stateful_layer_including_wrapped_and_nested():
+def test_reset_states_resets_stateful_layers_even_wrapped_and_nested():
     inner_in = keras.Input(batch_shape=(2, 3, 4))
-    inner = keras.Model(inner_in, layers.LSTM(3, stateful=True, return_sequences=True,
-                                                    name="inner_lstm")(inner_in), name="inner")
+    inner = keras.Model(
+        inner_in,
+        layers.LSTM(
+            3, stateful=True, return_sequences=True, name="inner_lstm"
+        )(inner_in),
+        name="inner",
+    )
     outer_in = keras.Input(batch_shape=(2, 3, 4))
     x = inner(outer_in)
-    x = keras.layers.Bidirectional(layers.GRU(2, stateful=True, return_sequences=True),
-                                   name="bi")(x)
-    model = keras.Model(outer_in, layers.LSTM(2, stateful=True, name="top")(x))
+    x = keras.layers.Bidirectional(
+        layers.GRU(2, stateful=True, return_sequences=True), name="bi"
+    )(x)
+    model = keras.Model(
+        outer_in, layers.LSTM(2, stateful=True, name="top")(x)
+    )
     model.predict_on_batch(np.ones((2, 3, 4), "float32"))
-    stateful_layers = [inner.get_layer("inner_lstm"), model.get_layer("bi").forward_layer,
-                       model.get_layer("bi").backward_layer, model.get_layer("top")]
-    assert all(np.abs(s).sum() > 0 for layer in stateful_layers for s in _state(layer))
+    stateful_layers = [
+        inner.get_layer("inner_lstm"),
+        model.get_layer("bi").forward_layer,
+        model.get_layer("bi").backward_layer,
+        model.get_layer("top"),
+    ]
+    assert all(
+        np.abs(s).sum() > 0
+        for layer in stateful_layers
+        for s in _state(layer)
+    )
     assert reset_states(model) == 4
-    assert all(np.abs(s).sum() == 0 for layer in stateful_layers for s in _state(layer))
+    assert all(
+        np.abs(s).sum() == 0
+        for layer in stateful_layers
+        for s in _state(layer)
+    )
 
 
 def test_reset_states_rejects_non_models():
@@ -68,20 +105,35 @@ def test_reset_states_rejects_non_models():
 
 def test_define_models_shares_weights_and_decodes():
     model, infenc, infdec = define_models(11, 11, 8)
-    assert [i.shape for i in model.inputs] == [(None, None, 11), (None, None, 11)]
-    assert model.get_layer("encoder_lstm") is infenc.get_layer("encoder_lstm")
-    assert model.get_layer("decoder_lstm") is infdec.get_layer("decoder_lstm")
+    assert [i.shape for i in model.inputs] == [
+        (None, None, 11),
+        (None, None, 11),
+    ]
+    assert model.get_layer("encoder_lstm") is infenc.get_layer(
+        "encoder_lstm"
+    )
+    assert model.get_layer("decoder_lstm") is infdec.get_layer(
+        "decoder_lstm"
+    )
     source = np.eye(11, dtype="float32")[[[1, 2, 3, 4]]]
     h, c = infenc.predict_on_batch(source)
-    probs, h2, c2 = infdec.predict_on_batch([np.eye(11, dtype="float32")[[[0]]], h, c])
-    assert probs.shape == (1, 1, 11) and np.allclose(probs.sum(), 1, atol=1e-5)
+    probs, h2, c2 = infdec.predict_on_batch(
+        [np.eye(11, dtype="float32")[[[0]]], h, c]
+    )
+    assert probs.shape == (1, 1, 11) and np.allclose(
+        probs.sum(), 1, atol=1e-5
+    )
 
 
 def test_inference_models_rebuilt_from_names_match():
     model, infenc, infdec = define_models(7, 7, 5)
     enc2, dec2 = inference_models(model)
     source = np.eye(7, dtype="float32")[[[1, 2, 3]]]
-    for a, b in zip(infenc.predict_on_batch(source), enc2.predict_on_batch(source)):
+    for a, b in zip(
+        infenc.predict_on_batch(source),
+        enc2.predict_on_batch(source),
+        strict=True,
+    ):
         assert np.allclose(a, b)
 
 
@@ -90,12 +142,19 @@ def test_inference_models_rejects_other_models():
         inference_models(build_lstm(1, 10, 3))
 
 
-@pytest.mark.parametrize("kwargs, error", [
-    (dict(n_units=0), ValueError), (dict(dropout=1.0), ValueError), (dict(n_input=2.0), TypeError),
-])
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        (dict(n_units=0), ValueError),
+        (dict(dropout=1.0), ValueError),
+        (dict(n_input=2.0), TypeError),
+    ],
+)
 def test_define_models_bad_input(kwargs, error):
     with pytest.raises(error):
-        define_models(**{"n_input": 5, "n_output": 5, "n_units": 4, **kwargs})
+        define_models(
+            **{"n_input": 5, "n_output": 5, "n_units": 4, **kwargs}
+        )
 
 
 def test_save_load_round_trip_gives_identical_predictions(tmp_path):
@@ -105,7 +164,9 @@ def test_save_load_round_trip_gives_identical_predictions(tmp_path):
     keras.utils.set_random_seed(3)
     model, infenc, infdec = define_models(9, 9, 6)
     X1, X2, y = get_dataset(4, 2, 9, 64, seed=0)
-    model.fit([X1, X2], y, epochs=1, batch_size=16, verbose=0)   # weights differ from their initial values
+    model.fit(
+        [X1, X2], y, epochs=1, batch_size=16, verbose=0
+    )  # weights differ from their initial values
     before = predict_sequence(infenc, infdec, X1, 2, 9)
     path = tmp_path / "model.keras"
     model.save(path)
@@ -113,4 +174,6 @@ def test_save_load_round_trip_gives_identical_predictions(tmp_path):
     enc2, dec2 = inference_models(loaded)
     after = predict_sequence(enc2, dec2, X1, 2, 9)
     assert np.array_equal(before, after)
-    assert [w.shape for w in loaded.get_weights()] == [w.shape for w in model.get_weights()]
+    assert [w.shape for w in loaded.get_weights()] == [
+        w.shape for w in model.get_weights()
+    ]

@@ -1,4 +1,5 @@
-"""Checks of the chapter notebooks as documents (nbval checks their outputs separately)."""
+"""Checks of the chapter notebooks as documents (nbval checks their outputs
+separately)."""
 
 import json
 import re
@@ -22,16 +23,25 @@ def test_every_notebook_is_in_the_table_of_contents_and_numbered():
     toc = (ROOT / "_toc.yml").read_text()
     listed = re.findall(r"file: (notebooks/\S+)", toc)
     assert listed == [f"notebooks/{p.stem}" for p in NOTEBOOKS]
-    assert [p.name[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(1, len(NOTEBOOKS) + 1)]
+    assert [p.name[:2] for p in NOTEBOOKS] == [
+        f"{i:02d}" for i in range(1, len(NOTEBOOKS) + 1)
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_is_committed_executed_in_order_without_errors(path):
-    code = [c for c in load(path)["cells"] if c["cell_type"] == "code" and source(c).strip()]
-    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), \
-        "re-run the notebook top to bottom (make notebooks)"
+    code = [
+        c
+        for c in load(path)["cells"]
+        if c["cell_type"] == "code" and source(c).strip()
+    ]
+    assert [c["execution_count"] for c in code] == list(
+        range(1, len(code) + 1)
+    ), "re-run the notebook top to bottom (make notebooks)"
     for cell in code:
-        assert not any(o["output_type"] == "error" for o in cell["outputs"]), source(cell)[:80]
+        assert not any(
+            o["output_type"] == "error" for o in cell["outputs"]
+        ), source(cell)[:80]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -39,13 +49,21 @@ def test_notebook_follows_the_chapter_template(path):
     cells = load(path)["cells"]
     first = source(cells[0])
     assert first.startswith("# ") and "What you will learn" in first
-    text = "\n".join(source(c) for c in cells if c["cell_type"] == "markdown")
+    text = "\n".join(
+        source(c) for c in cells if c["cell_type"] == "markdown"
+    )
     assert "## Summary" in text and "## Exercises" in text
     exercises = re.findall(r"```\{exercise\}\n:label: (\S+)", text)
-    solutions = re.findall(r"```\{solution-start\} (\S+)\n:class: dropdown", text)
-    assert exercises and exercises == solutions, "every exercise needs a hidden worked solution"
+    solutions = re.findall(
+        r"```\{solution-start\} (\S+)\n:class: dropdown", text
+    )
+    assert exercises and exercises == solutions, (
+        "every exercise needs a hidden worked solution"
+    )
     assert text.count("{solution-start}") == text.count("{solution-end}")
-    assert "{cite}" in text or path.name.startswith("01"), "cite the paper where its idea enters"
+    assert "{cite}" in text or path.name.startswith("01"), (
+        "cite the paper where its idea enters"
+    )
     assert "{term}" in text, "link glossary terms"
 
 
@@ -54,14 +72,20 @@ def ignored(cell):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_ignored_outputs_are_tagged_and_followed_by_a_checked_assertion(path):
+def test_ignored_outputs_are_tagged_and_followed_by_a_checked_assertion(
+    path,
+):
     code = [c for c in load(path)["cells"] if c["cell_type"] == "code"]
     for index, cell in enumerate(code):
-        assert "NBVAL" not in source(cell), "use nbval cell tags, not comments a reader must read past"
+        assert "NBVAL" not in source(cell), (
+            "use nbval cell tags, not comments a reader must read past"
+        )
         if ignored(cell):
             following = code[index + 1] if index + 1 < len(code) else None
             assert following is not None and not ignored(following)
-            assert "assert" in source(following), f"no checked assertion after: {source(cell)[:80]}"
+            assert "assert" in source(following), (
+                f"no checked assertion after: {source(cell)[:80]}"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -70,7 +94,13 @@ def test_outputs_are_short_and_seeds_fixed(path):
     for cell in cells:
         for output in cell.get("outputs", []):
             if output["output_type"] == "stream":
-                assert len("".join(output["text"]).splitlines()) <= 40, "training output must stay short"
+                text = "".join(output["text"])
+                assert len(text.splitlines()) <= 40, (
+                    "training output must stay short"
+                )
+                assert "\r" not in text and "\b" not in text, (
+                    "progress redrawn in place: print plain lines"
+                )
     code = "\n".join(source(c) for c in cells if c["cell_type"] == "code")
     if "keras" in code:
         assert "keras.utils.set_random_seed" in code
@@ -81,17 +111,31 @@ def test_execute_script_tidies_stream_outputs():
 
     import nbformat
 
-    spec = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "scripts" / "execute_notebooks.py")
+    spec = importlib.util.spec_from_file_location(
+        "execute_notebooks", ROOT / "scripts" / "execute_notebooks.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     cell = nbformat.v4.new_code_cell("train()")
     cell.outputs = [
-        nbformat.v4.new_output("stream", name="stdout", text="\r[=..] 1/3"),
-        nbformat.v4.new_output("stream", name="stdout", text="\r[===] 3/3"),
-        nbformat.v4.new_output("stream", name="stdout", text="\ndone\n"),
-        nbformat.v4.new_output("stream", name="stderr",
-                               text="I0000 00:00:1795414406.07 3224 port.cc:153] oneDNN custom operations\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="Training"),
+        nbformat.v4.new_output(
+            "stream",
+            name="stderr",
+            text="E0000 00:00:1795414406.07 3224 cuda_platform.cc:52] no\n",
+        ),
+        nbformat.v4.new_output("stream", name="stdout", text="\n1/3"),
+        nbformat.v4.new_output(
+            "stream", name="stdout", text="\n3/3\ndone\n"
+        ),
+        nbformat.v4.new_output(
+            "stream",
+            name="stderr",
+            text="I0000 00:00:1795414406.07 3224 port.cc:153] oneDNN\n",
+        ),
     ]
     nb = nbformat.v4.new_notebook(cells=[cell])
     module.clean_streams(nb)
-    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [("stdout", "[===] 3/3\ndone\n")]
+    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [
+        ("stdout", "Training\n1/3\n3/3\ndone\n")
+    ]

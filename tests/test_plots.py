@@ -6,8 +6,13 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from seqecho.data import generate_sequence, one_hot_encode, to_supervised  # noqa: E402
-from seqecho.plots import (plot_accuracy_bars, plot_learning_curves, plot_one_hot,  # noqa: E402
-                           plot_samples, plot_windows)
+from seqecho.plots import (  # noqa: E402
+    plot_accuracy_bars,
+    plot_learning_curves,
+    plot_one_hot,
+    plot_samples,
+    plot_windows,
+)
 from seqecho.train import TrainingLog  # noqa: E402
 
 
@@ -55,7 +60,13 @@ def test_plot_encoder_decoder_draws_every_step():
 
     ax = plot_encoder_decoder(5, 2)
     labels = [t.get_text() for t in ax.texts]
-    assert [l for l in labels if l.startswith("x")] == ["x1", "x2", "x3", "x4", "x5"]
-    assert sum(l.startswith("softmax") for l in labels) == 2
+    assert [text for text in labels if text.startswith("x")] == [
+        "x1",
+        "x2",
+        "x3",
+        "x4",
+        "x5",
+    ]
+    assert sum(text.startswith("softmax") for text in labels) == 2
     with pytest.raises(ValueError, match="n_out"):
         plot_encoder_decoder(5, 0)

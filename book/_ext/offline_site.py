@@ -1,12 +1,16 @@
 """Make every page of the book read offline.
 
-- MathJax: Sphinx loads it from a CDN by default. We point ``mathjax_path`` at a copy in
-  ``_static`` and copy MathJax 3 there from the ``django-static-mathjax`` package (pinned in
-  requirements.txt), which ships MathJax's browser files as package data. Only what the
-  CommonHTML TeX renderer can load is copied (about 5 MB of the 24 MB).
-- Thebe (live code in the page) loads its kernel client from a CDN and needs a remote
-  Jupyter server; the book offers Binder and Colab launch buttons instead, so the thebe
-  scripts that Jupyter Book adds to every page are left out.
+- MathJax: Sphinx loads it from a CDN by default. We point ``mathjax_path``
+  at a copy in ``_static`` and copy MathJax 3 there from the
+  ``django-static-mathjax`` package (pinned in requirements.txt), which
+  ships MathJax's browser files as package data. Only what the CommonHTML
+  TeX renderer can load is copied (about 5 MB of the 24 MB).
+- Thebe (live code in the page) loads its kernel client from a CDN and needs
+  a remote Jupyter server; the book offers a download button (and, when
+  ``repository.url`` is set, Binder and Colab launch buttons) instead, so
+  the thebe scripts that Jupyter Book adds to every page are left out,
+  and so is the thebe configuration each page carries (it names a Binder
+  repository of thebe's own examples).
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import mathjax  # the django-static-mathjax distribution: static files only, no Django needed
+import mathjax  # django-static-mathjax: MathJax's files, no Django needed
+from docutils import nodes
 
 SOURCE = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
 TARGET = Path("_static") / "mathjax"
@@ -41,16 +46,36 @@ def _copy(app, exception):
 def _drop_thebe(app, pagename, templatename, context, doctree):
     def is_thebe(script):
         body = getattr(script, "attributes", {}).get("body", "") or ""
-        return "sphinx-thebe" in str(getattr(script, "filename", script)) or "THEBE_JS_URL" in body
+        return (
+            "sphinx-thebe" in str(getattr(script, "filename", script))
+            or "THEBE_JS_URL" in body
+        )
 
     if "script_files" in context:
-        context["script_files"] = [s for s in context["script_files"] if not is_thebe(s)]
+        context["script_files"] = [
+            s for s in context["script_files"] if not is_thebe(s)
+        ]
+
+
+def _drop_thebe_config(app, doctree, docname):
+    """Remove the thebe configuration sphinx-thebe appends to each page."""
+    for node in list(doctree.findall(nodes.raw)):
+        text = node.astext()
+        if "x-thebe-config" in text or text.startswith(
+            "<script>kernelName"
+        ):
+            node.parent.remove(node)
 
 
 def setup(app):
     if not (SOURCE / "tex-chtml.js").exists():
-        raise RuntimeError(f"MathJax files not found under {SOURCE}; install django-static-mathjax")
+        raise RuntimeError(
+            f"MathJax files not found under {SOURCE}; install "
+            "django-static-mathjax"
+        )
     app.connect("config-inited", _configure)
     app.connect("build-finished", _copy)
     app.connect("html-page-context", _drop_thebe)
+    # After sphinx-thebe (priority 500) has added the configuration.
+    app.connect("doctree-resolved", _drop_thebe_config, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

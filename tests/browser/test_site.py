@@ -21,15 +21,31 @@ def open_page(page, url):
 def test_page_loads_cleanly_with_its_figures_and_math(page, site_url, path):
     open_page(page, f"{site_url}/{path}")
     assert page.title() and page.locator("main h1").count() >= 1
-    sizes = page.eval_on_selector_all("main img", "imgs => imgs.map(i => [i.src, i.complete, i.naturalWidth])")
+    sizes = page.eval_on_selector_all(
+        "main img",
+        "imgs => imgs.map(i => [i.src, i.complete, i.naturalWidth])",
+    )
     for src, complete, width in sizes:
         assert complete and width > 0, f"figure did not load: {src}"
     if page.locator("main .math").count():
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.document")
-        page.wait_for_selector("mjx-container", state="attached", timeout=10_000)
-        assert page.locator("mjx-container").count() >= page.locator("main .math").count()
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && "
+            "MathJax.startup.document"
+        )
+        page.wait_for_selector(
+            "mjx-container", state="attached", timeout=10_000
+        )
+        assert (
+            page.locator("mjx-container").count()
+            >= page.locator("main .math").count()
+        )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / (path.replace("/", "__").replace(".html", ".png"))), full_page=False)
+    page.screenshot(
+        path=str(
+            SCREENSHOTS / (path.replace("/", "__").replace(".html", ".png"))
+        ),
+        full_page=False,
+    )
     assert page.problems == []
 
 
@@ -51,18 +67,25 @@ def test_next_and_previous_walk_the_book_in_order(page, site_url):
     for expected in reversed(PAGES[:-1]):
         with page.expect_navigation(wait_until="networkidle"):
             page.locator("a.left-prev").first.click()
-        assert page.url.removeprefix(site_url + "/").split("#")[0] == expected
+        assert (
+            page.url.removeprefix(site_url + "/").split("#")[0] == expected
+        )
     assert page.problems == []
 
 
-@pytest.mark.parametrize("query, chapter", [
-    ("RepeatVector", "notebooks/06_echo_partial_sequence.html"),
-    ("teacher forcing", "notebooks/07_teacher_forcing.html"),
-])
+@pytest.mark.parametrize(
+    "query, chapter",
+    [
+        ("RepeatVector", "notebooks/06_echo_partial_sequence.html"),
+        ("teacher forcing", "notebooks/07_teacher_forcing.html"),
+    ],
+)
 def test_search_finds_the_right_chapter(page, site_url, query, chapter):
     open_page(page, f"{site_url}/search.html?q={query.replace(' ', '+')}")
     page.wait_for_selector("#search-results ul.search li a", timeout=15_000)
-    links = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+    links = page.eval_on_selector_all(
+        "#search-results ul.search li a", "as => as.map(a => a.href)"
+    )
     assert any(chapter in link for link in links), links
     assert page.problems == []
 
@@ -84,7 +107,9 @@ class Links(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag == "a":
-            self.hrefs += [value for name, value in attrs if name == "href" and value]
+            self.hrefs += [
+                value for name, value in attrs if name == "href" and value
+            ]
 
 
 def test_no_internal_link_is_broken(page, site_url):
