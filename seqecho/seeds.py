@@ -1,10 +1,11 @@
 """Several seeds of one model, trained side by side in one compiled step.
 
-A conclusion about a recipe needs several seeds, but a small recurrent model spends
-most of a ``train_on_batch`` call on overhead, not arithmetic, so seeds trained one
-after another cost that overhead once per seed. :func:`build_copies` builds ``K``
+A conclusion about a recipe needs several seeds. :func:`build_copies` builds ``K``
 independently initialised copies of a model and joins them into one Keras model with
-``K`` inputs and ``K`` outputs, so one ``train_on_batch`` call trains them all.
+``K`` inputs and ``K`` outputs, so one ``train_on_batch`` call trains them all and the
+Python side of a call (converting the batch, reading the logs) is paid once per step
+instead of once per seed. The compiled step still runs every copy's own layers, so its
+cost grows with ``K``; ``benchmarks/seeds.py`` measures what is saved on the book's models.
 
 The copies stay independent: the joint loss is the plain sum of the copies' losses, so
 the gradient for copy ``k``'s weights is the gradient of its own loss, and Adam scales
@@ -254,9 +255,8 @@ def fit_copies(
         if stateful:
             reset_states(multi)
         for k, log in enumerate(logs):
-            log.loss.append(float(np.mean([step[f"seed_{k}_loss"] for step in steps])))
-            log.accuracy.append(float(np.mean([step.get(f"seed_{k}_accuracy", np.nan)
-                                               for step in steps])))
+            log.loss.append(float(np.mean([_logged(step, "loss", k, n) for step in steps])))
+            log.accuracy.append(float(np.mean([_logged(step, "accuracy", k, n) for step in steps])))
             log.samples += len(examples[k][1])
         bar.update(index, [("loss", np.mean([log.loss[-1] for log in logs])),
                            ("accuracy", np.mean([log.accuracy[-1] for log in logs]))])
@@ -304,6 +304,12 @@ def _check_alike(examples: list[Example]) -> None:
             raise ValueError(f"make_data gave copy {k} arrays of shapes {shape} but copy 0 "
                              f"{shapes[0]} (X, y, sample_weight): the copies train in one step, "
                              f"so every copy's sequences must have the same shapes")
+
+
+def _logged(logs: dict[str, float], name: str, k: int, n: int) -> float:
+    """Copy ``k``'s ``name`` in ``train_on_batch`` logs (one output: Keras logs it unprefixed)."""
+    key = f"seed_{k}_{name}" if n > 1 else name
+    return logs.get(key, np.nan)
 
 
 def _train_step(multi: keras.Model, examples: list[Example], part: slice) -> dict[str, float]:
