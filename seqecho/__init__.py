@@ -1,11 +1,13 @@
 """seqecho: helpers for the course on teaching recurrent networks to
 remember.
 
-Modules: :mod:`seqecho.data` (generate, encode, frame),
-:mod:`seqecho.models` (builders), :mod:`seqecho.batches` (feeding a sequence
-batch by batch), :mod:`seqecho.train` (training loops),
-:mod:`seqecho.evaluate` (accuracy, decoding) and :mod:`seqecho.plots`
-(figures).
+Modules, each depending only on those listed before it:
+:mod:`seqecho.data` (generate, encode, frame), :mod:`seqecho.layers`
+(recurrent layers whose state works on every backend),
+:mod:`seqecho.models` (builders), :mod:`seqecho.batches` (feeding a
+sequence batch by batch), :mod:`seqecho.train` (training loops),
+:mod:`seqecho.evaluate` (accuracy, decoding), :mod:`seqecho.seeds`
+(several seeds trained side by side) and :mod:`seqecho.plots` (figures).
 """
 
 import os
