@@ -2,7 +2,7 @@
 #   make book       build the website into _build/html (strict: any warning fails)
 #   make test       lint, then unit tests, notebook checks (nbval) and browser tests
 #   make lint       ruff: lint and formatting of the package, tests, scripts and notebooks
-#   make lab        open the notebooks in JupyterLab
+#   make lab        open the notebooks in JupyterLab (make lab-jax, make lab-torch: on that backend)
 #   make notebooks  re-execute every notebook in place, storing its outputs
 #   make bench      speed and reliability of every chapter's model (BENCH_ARGS=--quick for a short run)
 #   make test-backends  unit tests and every notebook on JAX and on PyTorch (one .venv-<backend> each)
@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
 .PHONY: book test lint unit nbval browser chromium lab notebooks bench clean \
-	test-backends $(addprefix test-,$(BACKENDS))
+	test-backends $(addprefix test-,$(BACKENDS)) $(addprefix lab-,$(BACKENDS))
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,9 @@ chromium:
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
+
+$(addprefix lab-,$(BACKENDS)): lab-%: $(VENV)-%/.installed
+	KERAS_BACKEND=$* $(VENV)-$*/bin/jupyter lab notebooks
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
