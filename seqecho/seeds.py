@@ -100,7 +100,11 @@ def build_copies(
     copies, config = [], None
     for k in range(n_seeds):
         keras.utils.set_random_seed(seed + k)
-        copy = _checked_copy(build(), copies)
+        # Unique variable paths per copy: on PyTorch, Keras keys a model's
+        # parameters by path, and copies sharing paths would not all have
+        # their gradients cleared between steps.
+        with keras.name_scope(f"seed_{k}"):
+            copy = _checked_copy(build(), copies)
         if config is None:
             config, name = _compile_config(copy), copy.name
         elif _compile_config(copy) != config:
