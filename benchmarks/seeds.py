@@ -1,19 +1,23 @@
-"""Wall time of 5 seeds trained side by side (`seqecho.seeds`) against 1 seed, same sequences.
+"""Wall time of 5 seeds trained side by side (`seqecho.seeds`) against 1
+seed, on the same sequences.
 
-For the chapter 3 model (stateful LSTM, 50 units, batches of 6 one-step samples, 24 samples
-per sequence) and the chapter 6 model (RepeatVector encoder-decoder, 150 units, one batch of
-21 windows per sequence), each timed three ways on the same number of sequences:
+Two models: the chapter 3 model (stateful LSTM, 50 units, batches of 6
+one-step samples, 24 samples per sequence) and the chapter 6 model
+(RepeatVector encoder-decoder, 150 units, one batch of 21 windows per
+sequence). Each is timed three ways on the same number of sequences:
 
 - ``one``: one seed with ``fit_sequences`` (the chapters' loop);
-- ``side_by_side_1`` and ``side_by_side_5``: ``build_copies`` + ``fit_copies`` with 1 and 5 seeds.
+- ``side_by_side_1`` and ``side_by_side_5``: ``build_copies`` +
+  ``fit_copies`` with 1 and 5 seeds.
 
-Compilation is excluded: every model trains on a few warm-up sequences before the clock
-starts. Repeats alternate the three and the median is kept (the machine may be shared).
-Results go to a JSON file; the ratio to read is ``side_by_side_5 / one`` (5 seeds one after
-another would cost about 5).
+Compilation is excluded: every model trains on a few warm-up sequences
+before the clock starts. Repeats alternate the three and the median is
+kept (the machine may be shared). Results go to a JSON file; the ratio to
+read is ``side_by_side_5 / one`` (5 seeds one after another would cost
+about 5). The defaults, 100 sequences and 3 repeats, take about 3 minutes.
 
-    python benchmarks/seeds.py                  # 100 sequences, 3 repeats (about 3 minutes)
-    python benchmarks/seeds.py --sequences 40   # a quick look
+    python benchmarks/seeds.py                 # the defaults
+    python benchmarks/seeds.py --sequences 40  # a quick look
 """
 
 from __future__ import annotations
@@ -40,13 +44,13 @@ from seqecho.models import build_lstm, build_repeat_encoder_decoder  # noqa: E40
 from seqecho.seeds import build_copies, fit_copies  # noqa: E402
 from seqecho.train import fit_sequences  # noqa: E402
 
-WARM_UP = (
-    3  # sequences trained before timing: traces and compiles the train step
-)
+# Sequences trained before timing: they trace and compile the train step.
+WARM_UP = 3
 
 MODELS = {
     3: (
-        "stateful LSTM(50), batch 6, 1 step x 100 features, 24 samples per sequence",
+        "stateful LSTM(50), batch 6, 1 step x 100 features, "
+        "24 samples per sequence",
         beginner,
         6,
         lambda: build_lstm(
@@ -54,7 +58,8 @@ MODELS = {
         ),
     ),
     6: (
-        "RepeatVector encoder-decoder(5, 2, 100, 150), batch 21, 21 samples per sequence",
+        "RepeatVector encoder-decoder(5, 2, 100, 150), batch 21, "
+        "21 samples per sequence",
         first2,
         21,
         lambda: build_repeat_encoder_decoder(
@@ -67,7 +72,8 @@ MODELS = {
 def timed_one(
     build: Callable, make_data: Callable, batch_size: int, n_sequences: int
 ) -> float:
-    """Seconds for one seed trained with ``fit_sequences``, after a warm-up."""
+    """Seconds for one seed trained with ``fit_sequences``, after a
+    warm-up."""
     keras.utils.set_random_seed(0)
     model = build()
     fit_sequences(model, make_data, WARM_UP, batch_size, seed=0, verbose=0)
@@ -83,7 +89,8 @@ def timed_copies(
     n_sequences: int,
     n_seeds: int,
 ) -> float:
-    """Seconds for ``n_seeds`` seeds trained side by side with ``fit_copies``, after a warm-up."""
+    """Seconds for ``n_seeds`` seeds trained side by side with
+    ``fit_copies``, after a warm-up."""
     multi = build_copies(build, n_seeds, seed=0)
     fit_copies(multi, make_data, WARM_UP, batch_size, seed=100, verbose=0)
     return fit_copies(
@@ -150,13 +157,11 @@ def main(argv: list[str] | None = None) -> int:
         chapters
     ) <= set(MODELS):
         parser.error(
-            "--sequences, --repeats and --seeds must be >= 1; --chapters among 3,6"
+            "--sequences, --repeats and --seeds must be >= 1; "
+            "--chapters among 3,6"
         )
-    start, rows, load = (
-        time.perf_counter(),
-        [],
-        os.getloadavg()[0],
-    )  # other work on the machine
+    start, rows = time.perf_counter(), []
+    load = os.getloadavg()[0]  # other work on the machine
     for chapter in chapters:
         print(
             f"chapter {chapter}: {args.repeats} x (1 seed, 1 side by side, "
@@ -182,9 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         s, many = row["seconds_median"], f"side_by_side_{row['seeds']}"
         print(
-            f"ch{row['chapter']}: 1 seed {s['one']:.2f} s, {row['seeds']} side by side "
-            f"{s[many]:.2f} s: ratio {row['ratio']:.2f} "
-            f"({row['speedup_vs_one_after_another']:.1f}x faster than one after another)"
+            f"ch{row['chapter']}: 1 seed {s['one']:.2f} s, "
+            f"{row['seeds']} side by side {s[many]:.2f} s: "
+            f"ratio {row['ratio']:.2f} "
+            f"({row['speedup_vs_one_after_another']:.1f}x faster than "
+            "one after another)"
         )
     print(f"written to {args.out}")
     return 0

@@ -1,16 +1,19 @@
 """Several seeds of one model, trained side by side in one compiled step.
 
-A conclusion about a recipe needs several seeds. :func:`build_copies` builds ``K``
-independently initialised copies of a model and joins them into one Keras model with
-``K`` inputs and ``K`` outputs, so one ``train_on_batch`` call trains them all and the
-Python side of a call (converting the batch, reading the logs) is paid once per step
-instead of once per seed. The compiled step still runs every copy's own layers, so its
-cost grows with ``K``; ``benchmarks/seeds.py`` measures what is saved on the book's models.
+A conclusion about a recipe needs several seeds. :func:`build_copies`
+builds ``K`` independently initialised copies of a model and joins them
+into one Keras model with ``K`` inputs and ``K`` outputs, so one
+``train_on_batch`` call trains them all and the Python side of a call
+(converting the batch, reading the logs) is paid once per step instead of
+once per seed. The compiled step still runs every copy's own layers, so
+its cost grows with ``K``; ``benchmarks/seeds.py`` measures what is saved
+on the book's models.
 
-The copies stay independent: the joint loss is the plain sum of the copies' losses, so
-the gradient for copy ``k``'s weights is the gradient of its own loss, and Adam scales
-every weight on its own. Training copy ``k`` side by side gives the weights that
-training it alone would give, up to float round-off.
+The copies stay independent: the joint loss is the plain sum of the
+copies' losses, so the gradient for copy ``k``'s weights is the gradient
+of its own loss, and Adam scales every weight on its own. Training copy
+``k`` side by side gives the weights that training it alone would give,
+up to float round-off.
 
 >>> from seqecho.models import build_lstm
 >>> multi = build_copies(lambda: build_lstm(1, 10, 4), 3, seed=0)
@@ -30,10 +33,15 @@ import numpy as np
 import pandas as pd
 
 from seqecho._checks import check_int
+from seqecho.batches import MakeData, check_batching
 from seqecho.data import as_generator
 from seqecho.evaluate import Evaluation, evaluate_sequences
-from seqecho.models import is_stateful, reset_states
-from seqecho.train import MakeData, TrainingLog, check_batching
+from seqecho.models import (
+    check_state_is_carried,
+    is_stateful,
+    reset_states,
+)
+from seqecho.train import TrainingLog
 
 _COPY_NAME = re.compile(r"seed_(\d+)")
 
@@ -41,48 +49,69 @@ _COPY_NAME = re.compile(r"seed_(\d+)")
 def build_copies(
     build: Callable[[], keras.Model], n_seeds: int, *, seed: int = 0
 ) -> keras.Model:
-    """Build ``n_seeds`` copies of a model, each from its own seed, joined into one model.
+    """Build ``n_seeds`` copies of a model, each from its own seed, joined
+    into one model.
 
     ``build()`` is called ``n_seeds`` times, copy ``k`` right after
-    ``keras.utils.set_random_seed(seed + k)``, so copy ``k`` starts from the very weights
-    a one-seed run seeded with ``seed + k`` starts from. Copy ``k`` is renamed ``seed_k``
-    and gets its own inputs (``seed_k_<input name>``) and its own output ``seed_k``.
+    ``keras.utils.set_random_seed(seed + k)``, so copy ``k`` starts from
+    the very weights a one-seed run seeded with ``seed + k`` starts from.
+    Copy ``k`` is renamed ``seed_k`` and gets its own inputs
+    (``seed_k_<input name>``) and its own output ``seed_k``.
 
-    The joint model is compiled like the copies: their loss and metrics for every output
-    and a fresh optimizer of the same class and settings (learning rate included). Keras
-    adds the outputs' losses unweighted, so the gradient for copy ``k``'s weights is the
-    gradient of its own loss; Adam scales every weight on its own, so the copies train
-    independently. An optimizer with ``global_clipnorm`` would couple them and is refused.
+    The joint model is compiled like the copies: their loss and metrics
+    for every output and a fresh optimizer of the same class and settings
+    (learning rate included). Keras adds the outputs' losses unweighted, so
+    the gradient for copy ``k``'s weights is the gradient of its own loss;
+    Adam scales every weight on its own, so the copies train
+    independently. An optimizer with ``global_clipnorm`` would couple them
+    and is refused.
 
     Parameters
     ----------
-    build : a function of no arguments returning a new compiled Keras model with one
-        output (such as a :mod:`seqecho.models` builder in a ``lambda``).
-    n_seeds : how many copies (>= 1).
-    seed : the first seed (>= 0); copy ``k`` uses ``seed + k``.
+    build : callable
+        A function of no arguments returning a new compiled Keras model
+        with one output (such as a :mod:`seqecho.models` builder in a
+        ``lambda``).
+    n_seeds : int
+        How many copies (>= 1).
+    seed : int
+        The first seed (>= 0); copy ``k`` uses ``seed + k``.
 
+    Returns
+    -------
+    keras.Model
+        The compiled joint model, with outputs ``seed_0``, ``seed_1``, ...
+
+    Examples
+    --------
     >>> from seqecho.models import build_lstm
-    >>> multi = build_copies(lambda: build_lstm(1, 10, 4, batch_size=6, stateful=True), 2)
+    >>> build = lambda: build_lstm(1, 10, 4, batch_size=6, stateful=True)
+    >>> multi = build_copies(build, 2)
     >>> [t.name for t in multi.inputs], multi.output_names
     (['seed_0_sequence', 'seed_1_sequence'], ['seed_0', 'seed_1'])
     """
     if not callable(build):
         raise TypeError(
-            f"build must be a function of no arguments that returns a Keras model, "
-            f"got {type(build).__name__} {build!r}"
+            "build must be a function of no arguments that returns a Keras "
+            f"model, got {type(build).__name__} {build!r}"
         )
     n_seeds = check_int("n_seeds", n_seeds, minimum=1)
     seed = check_int("seed", seed, minimum=0)
     copies, config = [], None
     for k in range(n_seeds):
         keras.utils.set_random_seed(seed + k)
-        copy = _checked_copy(build(), copies)
+        # Unique variable paths per copy: on PyTorch, Keras keys a model's
+        # parameters by path, and copies sharing paths would not all have
+        # their gradients cleared between steps.
+        with keras.name_scope(f"seed_{k}"):
+            copy = _checked_copy(build(), copies)
         if config is None:
             config, name = _compile_config(copy), copy.name
         elif _compile_config(copy) != config:
             raise ValueError(
-                f"build() compiled copy {k} differently from copy 0 (loss, metrics "
-                f"or optimizer settings): every copy must be compiled alike"
+                f"build() compiled copy {k} differently from copy 0 (loss, "
+                "metrics or optimizer settings): every copy must be "
+                "compiled alike"
             )
         copy.name = f"seed_{k}"
         copies.append(copy)
@@ -103,15 +132,16 @@ def build_copies(
 
 
 def _checked_copy(copy: object, earlier: list[keras.Model]) -> keras.Model:
-    """Check what ``build()`` returned: a new, compiled, functional model with one output."""
+    """Check what ``build()`` returned: a new, compiled, functional model
+    with one output."""
     if not isinstance(copy, keras.Model):
         raise TypeError(
             f"build() must return a keras.Model, got {type(copy).__name__}"
         )
     if not copy.compiled or copy.optimizer is None:
         raise ValueError(
-            "build() must return a compiled model (the copies are trained with its "
-            "loss, metrics and optimizer settings)"
+            "build() must return a compiled model (the copies are trained "
+            "with its loss, metrics and optimizer settings)"
         )
     try:
         n_outputs, n_inputs = len(copy.outputs), len(copy.inputs)
@@ -122,22 +152,23 @@ def _checked_copy(copy: object, earlier: list[keras.Model]) -> keras.Model:
         ) from None
     if n_outputs != 1 or n_inputs < 1:
         raise ValueError(
-            f"build() must return a model with one output and at least one input, "
-            f"got {n_outputs} outputs and {n_inputs} inputs"
+            "build() must return a model with one output and at least one "
+            f"input, got {n_outputs} outputs and {n_inputs} inputs"
         )
     shared = {id(v) for model in earlier for v in model.weights} & {
         id(v) for v in copy.weights
     }
     if any(copy is model for model in earlier) or shared:
         raise ValueError(
-            "build() returned a model that shares weights with an earlier copy: "
-            "it must build a new model on every call (e.g. lambda: build_lstm(...))"
+            "build() returned a model that shares weights with an earlier "
+            "copy: it must build a new model on every call (e.g. "
+            "lambda: build_lstm(...))"
         )
     return copy
 
 
 def _compile_config(model: keras.Model) -> dict:
-    """A model's compile settings, without the optimizer's automatic name."""
+    """A model's compile settings, less its optimizer's automatic name."""
     config = model.get_compile_config()
     optimizer = config["optimizer"]
     if isinstance(optimizer, dict) and isinstance(
@@ -146,8 +177,9 @@ def _compile_config(model: keras.Model) -> dict:
         optimizer["config"].pop("name", None)
         if optimizer["config"].get("global_clipnorm") is not None:
             raise ValueError(
-                "the copies' optimizer uses global_clipnorm, which clips all copies "
-                "together and couples them: use clipnorm (per weight) instead"
+                "the copies' optimizer uses global_clipnorm, which clips "
+                "all copies together and couples them: use clipnorm (per "
+                "weight) instead"
             )
     return config
 
@@ -155,7 +187,12 @@ def _compile_config(model: keras.Model) -> dict:
 def _compile_side_by_side(
     multi: keras.Model, copy: keras.Model
 ) -> keras.Model:
-    """Compile ``multi`` with ``copy``'s settings for every output; losses are summed unweighted."""
+    """Compile ``multi`` with ``copy``'s settings for every output.
+
+    Every output gets ``copy``'s loss, metrics and loss weight (``None``
+    for the book's builders, so each copy's loss counts once); Keras sums
+    the outputs' losses into the joint loss.
+    """
     config = keras.saving.deserialize_keras_object(
         copy.get_compile_config()
     )
@@ -168,13 +205,10 @@ def _compile_side_by_side(
         )
 
     multi.compile(
-        optimizer=config[
-            "optimizer"
-        ],  # a new optimizer: same class, learning rate and settings
+        # a new optimizer: same class, learning rate and settings
+        optimizer=config["optimizer"],
         loss=per_output(config["loss"]),
-        loss_weights=per_output(
-            config["loss_weights"]
-        ),  # None: each copy's loss counts once
+        loss_weights=per_output(config["loss_weights"]),
         metrics=per_output(config["metrics"]),
         weighted_metrics=per_output(config["weighted_metrics"]),
     )
@@ -190,7 +224,8 @@ def n_copies(multi: keras.Model) -> int:
     """
     if not isinstance(multi, keras.Model):
         raise TypeError(
-            f"multi must be a model from build_copies, got {type(multi).__name__}"
+            "multi must be a model from build_copies, got "
+            f"{type(multi).__name__}"
         )
     count = sum(
         1
@@ -200,17 +235,19 @@ def n_copies(multi: keras.Model) -> int:
     )
     if count == 0:
         raise ValueError(
-            f"multi must be a model from build_copies; {multi.name!r} has no "
-            f"copy named seed_0"
+            f"multi must be a model from build_copies; {multi.name!r} has "
+            "no copy named seed_0"
         )
     return count
 
 
 def copy_model(multi: keras.Model, index: int) -> keras.Model:
-    """Copy ``index`` of ``multi`` as a model of its own, sharing its weights and state.
+    """Copy ``index`` of ``multi`` as a model of its own, sharing its
+    weights and state.
 
-    It is the model ``build()`` returned (renamed ``seed_<index>``, still compiled), so
-    every helper that takes a model works on it: :func:`seqecho.evaluate.evaluate_sequences`,
+    It is the model ``build()`` returned (renamed ``seed_<index>``, still
+    compiled), so every helper that takes a model works on it:
+    :func:`seqecho.evaluate.evaluate_sequences`,
     :func:`seqecho.models.inference_models`, ``save``.
 
     >>> from seqecho.models import build_lstm
@@ -225,21 +262,25 @@ def copy_model(multi: keras.Model, index: int) -> keras.Model:
 
 @dataclass
 class SeedLogs:
-    """One :class:`~seqecho.train.TrainingLog` per copy, and the wall time of the whole run.
+    """One :class:`~seqecho.train.TrainingLog` per copy, and the wall time
+    of the whole run.
 
-    The copies trained together, so a copy's own ``seconds`` is the shared wall time too.
+    The copies trained together, so a copy's own ``seconds`` is the shared
+    wall time too.
     """
 
     logs: list[TrainingLog]
     seconds: float = 0.0
 
     def final_accuracy(self, window: int = 20) -> list[float]:
-        """Each copy's training accuracy, averaged over its last ``window`` sequences."""
+        """Each copy's training accuracy, averaged over its last
+        ``window`` sequences."""
         window = check_int("window", window, minimum=1)
         return [float(np.mean(log.accuracy[-window:])) for log in self.logs]
 
     def as_dict(self) -> dict[str, TrainingLog]:
-        """``{"seed_0": log, ...}``, as :func:`seqecho.plots.plot_learning_curves` takes them."""
+        """``{"seed_0": log, ...}``, as
+        :func:`seqecho.plots.plot_learning_curves` takes them."""
         return {f"seed_{k}": log for k, log in enumerate(self.logs)}
 
 
@@ -247,12 +288,14 @@ def data_generators(
     seed: int | Sequence[int | np.random.Generator],
     n_seeds: int,
 ) -> list[np.random.Generator]:
-    """One NumPy ``Generator`` per copy: ``seed + k`` for copy ``k``, or one given per copy.
+    """One NumPy ``Generator`` per copy: ``seed + k`` for copy ``k``, or
+    one given per copy.
 
-    Pass the same list of generators to several :func:`fit_copies` calls to continue every
-    copy's data stream instead of starting it again.
+    Pass the same list of generators to several :func:`fit_copies` calls
+    to continue every copy's data stream instead of starting it again.
 
-    >>> int(data_generators(3, 2)[1].integers(100)) == int(np.random.default_rng(4).integers(100))
+    >>> first = data_generators(3, 2)[1].integers(100)
+    >>> int(first) == int(np.random.default_rng(4).integers(100))
     True
     """
     n_seeds = check_int("n_seeds", n_seeds, minimum=1)
@@ -261,8 +304,8 @@ def data_generators(
     ):
         if len(seed) != n_seeds:
             raise ValueError(
-                f"seed must be an integer or one seed or Generator per copy "
-                f"({n_seeds}), got {len(seed)}"
+                "seed must be an integer or one seed or Generator per "
+                f"copy ({n_seeds}), got {len(seed)}"
             )
         return [as_generator(one) for one in seed]
     seed = check_int("seed", seed, minimum=0)
@@ -278,16 +321,23 @@ def fit_copies(
     seed: int | Sequence[int | np.random.Generator] = 0,
     verbose: int = 1,
 ) -> SeedLogs:
-    """Train every copy of ``multi`` on ``n_sequences`` fresh sequences, all in one step per batch.
+    """Train every copy of ``multi`` on ``n_sequences`` fresh sequences,
+    all in one step per batch.
 
-    Copy ``k`` draws its own sequences from its own generator (``seed + k`` by default, see
-    :func:`data_generators`), so copies differ in data as well as in initial weights: copy
-    ``k`` sees exactly what :func:`seqecho.train.fit_sequences` with ``seed=seed + k`` would
-    feed it. Batches are cut and fed in order, stateful layers are reset after every
-    sequence (each copy keeps its own state), and the logged loss and accuracy of a
-    sequence are measured batch by batch as in ``fit_sequences``. Every copy trains on
-    exactly ``n_sequences`` sequences: a matched budget, with no early stopping.
-    ``verbose=1`` shows one ``keras.utils.Progbar`` (mean over copies); ``0`` is silent.
+    Copy ``k`` draws its own sequences from its own generator (``seed + k``
+    by default, see :func:`data_generators`), so copies differ in data as
+    well as in initial weights: copy ``k`` sees exactly what
+    :func:`seqecho.train.fit_sequences` with ``seed=seed + k`` would feed
+    it. Batches are cut and fed in order, stateful layers are reset after
+    every sequence (each copy keeps its own state), and the logged loss and
+    accuracy of a sequence are measured batch by batch as in
+    ``fit_sequences``. Every copy trains on exactly ``n_sequences``
+    sequences: a matched budget, with no early stopping. ``verbose=1``
+    shows one ``keras.utils.Progbar`` (mean over copies); ``0`` is silent.
+
+    A stateful copy must carry its state on the current backend (see
+    :func:`seqecho.models.check_state_is_carried`); the
+    :mod:`seqecho.models` builders' layers do.
 
     >>> from seqecho.models import build_lstm
     >>> from seqecho.data import generate_sequence, one_hot_encode
@@ -295,7 +345,8 @@ def fit_copies(
     ...     x = one_hot_encode(generate_sequence(6, 10, seed=rng), 10)
     ...     return x[:, None, :], x
     >>> multi = build_copies(lambda: build_lstm(1, 10, 4), 2)
-    >>> [log.sequences for log in fit_copies(multi, echo, 3, 6, verbose=0).logs]
+    >>> logs = fit_copies(multi, echo, 3, 6, verbose=0).logs
+    >>> [log.sequences for log in logs]
     [3, 3]
     """
     n = n_copies(multi)
@@ -307,6 +358,8 @@ def fit_copies(
         [copy_model(multi, k) for k in range(n)],
     )
     logs, stateful = [TrainingLog() for _ in range(n)], is_stateful(multi)
+    if stateful:
+        check_state_is_carried(multi)
     bar = keras.utils.Progbar(
         n_sequences,
         verbose=verbose,
@@ -317,7 +370,7 @@ def fit_copies(
     for index in range(1, n_sequences + 1):
         examples = [
             _split_example(make_data(rng), copy)
-            for rng, copy in zip(rngs, copies)
+            for rng, copy in zip(rngs, copies, strict=True)
         ]
         _check_alike(examples)
         if index == 1:
@@ -360,7 +413,8 @@ Example = tuple[list[np.ndarray], np.ndarray, np.ndarray | None]
 
 
 def _split_example(example: tuple, copy: keras.Model) -> Example:
-    """Check one ``make_data`` result against ``copy``: ``([X, ...], y, sample_weight or None)``."""
+    """Check one ``make_data`` result against ``copy``; return
+    ``([X, ...], y, sample_weight or None)``."""
     n_inputs = len(copy.inputs)
     form = "(X, y)" if n_inputs == 1 else f"([X_1, ..., X_{n_inputs}], y)"
     shaped = isinstance(example, tuple) and len(example) in (2, 3)
@@ -372,8 +426,8 @@ def _split_example(example: tuple, copy: keras.Model) -> Example:
         )
     ):
         raise TypeError(
-            f"make_data must return {form} or with a sample_weight for a model with "
-            f"{n_inputs} input(s)"
+            f"make_data must return {form} or with a sample_weight for a "
+            f"model with {n_inputs} input(s)"
         )
     Xs = [
         np.asarray(X)
@@ -385,21 +439,24 @@ def _split_example(example: tuple, copy: keras.Model) -> Example:
         if len(example) == 2 or example[2] is None
         else np.asarray(example[2])
     )
-    for X, tensor in zip(Xs, copy.inputs):
+    for X, tensor in zip(Xs, copy.inputs, strict=True):
         expected = tuple(tensor.shape[1:])
         fits = X.ndim == len(expected) + 1 and all(
-            e in (None, s) for e, s in zip(expected, X.shape[1:])
+            e in (None, s)
+            for e, s in zip(expected, X.shape[1:], strict=True)
         )
         if not fits:
             raise ValueError(
-                f"make_data returned X of shape {X.shape}; input {tensor.name!r} of "
-                f"the model takes (samples, {', '.join(map(str, expected))})"
+                f"make_data returned X of shape {X.shape}; input "
+                f"{tensor.name!r} of the model takes "
+                f"(samples, {', '.join(map(str, expected))})"
             )
         if len(X) != len(y) or (
             weight is not None and len(weight) != len(y)
         ):
             raise ValueError(
-                f"make_data returned mismatched lengths: X {X.shape}, y {y.shape}"
+                f"make_data returned mismatched lengths: X {X.shape}, "
+                f"y {y.shape}"
                 + (
                     ""
                     if weight is None
@@ -410,7 +467,8 @@ def _split_example(example: tuple, copy: keras.Model) -> Example:
 
 
 def _check_alike(examples: list[Example]) -> None:
-    """Raise ``ValueError`` unless every copy's sequence has copy 0's shapes."""
+    """Raise ``ValueError`` unless every copy's sequence has copy 0's
+    shapes."""
     shapes = [
         ([X.shape for X in Xs], y.shape, None if w is None else w.shape)
         for Xs, y, w in examples
@@ -418,14 +476,16 @@ def _check_alike(examples: list[Example]) -> None:
     for k, shape in enumerate(shapes[1:], start=1):
         if shape != shapes[0]:
             raise ValueError(
-                f"make_data gave copy {k} arrays of shapes {shape} but copy 0 "
-                f"{shapes[0]} (X, y, sample_weight): the copies train in one step, "
-                f"so every copy's sequences must have the same shapes"
+                f"make_data gave copy {k} arrays of shapes {shape} but "
+                f"copy 0 {shapes[0]} (X, y, sample_weight): the copies "
+                "train in one step, so every copy's sequences must have "
+                "the same shapes"
             )
 
 
 def _logged(logs: dict[str, float], name: str, k: int, n: int) -> float:
-    """Copy ``k``'s ``name`` in ``train_on_batch`` logs (one output: Keras logs it unprefixed)."""
+    """Copy ``k``'s ``name`` in ``train_on_batch`` logs (with one output,
+    Keras logs it unprefixed)."""
     key = f"seed_{k}_{name}" if n > 1 else name
     return logs.get(key, np.nan)
 
@@ -433,7 +493,8 @@ def _logged(logs: dict[str, float], name: str, k: int, n: int) -> float:
 def _train_step(
     multi: keras.Model, examples: list[Example], part: slice
 ) -> dict[str, float]:
-    """One ``train_on_batch`` call: batch ``part`` of every copy's sequence at once."""
+    """One ``train_on_batch`` call: batch ``part`` of every copy's
+    sequence at once."""
     x = [X[part] for Xs, _, _ in examples for X in Xs]
     y = [y[part] for _, y, _ in examples]
     weight = (
@@ -452,11 +513,14 @@ def evaluate_copies(
     *,
     seed: int | None = None,
 ) -> list[Evaluation]:
-    """Score every copy on the same ``n_sequences`` unseen sequences, one :class:`Evaluation` each.
+    """Score every copy on the same ``n_sequences`` unseen sequences, one
+    :class:`Evaluation` each.
 
-    Each copy is scored by :func:`seqecho.evaluate.evaluate_sequences` on its own
-    (:func:`copy_model`), with the same ``seed``, so the copies are compared on identical
-    sequences. Copies with several inputs need their own scoring, e.g.
+    Each copy is scored by :func:`seqecho.evaluate.evaluate_sequences` on
+    its own (:func:`copy_model`), with the same ``seed``, so the copies
+    are compared on identical sequences. Stateful copies must carry their
+    state on the current backend, as in :func:`fit_copies`. Copies with
+    several inputs need their own scoring, e.g.
     ``[score(copy_model(multi, k)) for k in range(n_copies(multi))]``.
 
     >>> from seqecho.models import build_lstm
@@ -464,15 +528,19 @@ def evaluate_copies(
     >>> def echo(rng):
     ...     x = one_hot_encode(generate_sequence(6, 10, seed=rng), 10)
     ...     return x[:, None, :], x
-    >>> len(evaluate_copies(build_copies(lambda: build_lstm(1, 10, 4), 2), echo, 3, seed=0))
+    >>> multi = build_copies(lambda: build_lstm(1, 10, 4), 2)
+    >>> len(evaluate_copies(multi, echo, 3, seed=0))
     2
     """
     copies = [copy_model(multi, k) for k in range(n_copies(multi))]
     if len(copies[0].inputs) != 1:
         raise ValueError(
-            f"evaluate_copies scores copies with one input; these have "
-            f"{len(copies[0].inputs)}: score each copy_model(multi, k) instead"
+            "evaluate_copies scores copies with one input; these have "
+            f"{len(copies[0].inputs)}: score each copy_model(multi, k) "
+            "instead"
         )
+    if is_stateful(multi):
+        check_state_is_carried(multi)
     seed = (
         int(np.random.default_rng().integers(2**31))
         if seed is None
@@ -491,13 +559,14 @@ Scores = Sequence["float | Evaluation"]
 
 
 def _scores(label: str, values: Scores) -> np.ndarray:
-    """Scores as a 1-D float array: numbers, or evaluations (their ``accuracy``)."""
+    """Scores as a 1-D float array: numbers, or evaluations (their
+    ``accuracy``)."""
     if isinstance(values, (str, bytes)) or not isinstance(
         values, (Sequence, np.ndarray)
     ):
         raise TypeError(
-            f"{label} must be a sequence of scores (numbers or Evaluations), "
-            f"got {type(values).__name__}"
+            f"{label} must be a sequence of scores (numbers or "
+            f"Evaluations), got {type(values).__name__}"
         )
     array = np.array(
         [v.accuracy if isinstance(v, Evaluation) else v for v in values],
@@ -505,19 +574,22 @@ def _scores(label: str, values: Scores) -> np.ndarray:
     )
     if array.ndim != 1 or array.size == 0 or not np.all(np.isfinite(array)):
         raise ValueError(
-            f"{label} must hold at least one finite score per seed, got {values!r}"
+            f"{label} must hold at least one finite score per seed, got "
+            f"{values!r}"
         )
     return array
 
 
 def summarise_seeds(scores: Mapping[str, Scores] | Scores) -> pd.DataFrame:
-    """One row per condition: each seed's score, then their mean, min, max and count.
+    """One row per condition: each seed's score, then their mean, min, max
+    and count.
 
-    ``scores`` maps a condition to one score per seed (numbers, or the evaluations of
-    :func:`evaluate_copies`); a plain sequence is one condition named ``"score"``.
+    ``scores`` maps a condition to one score per seed (numbers, or the
+    evaluations of :func:`evaluate_copies`); a plain sequence is one
+    condition named ``"score"``.
 
-    >>> table = summarise_seeds({"stateless": [1.0, 0.98], "stateful": [0.9, 1.0]})
-    >>> table[["mean", "min", "seeds"]]
+    >>> scores = {"stateless": [1.0, 0.98], "stateful": [0.9, 1.0]}
+    >>> summarise_seeds(scores)[["mean", "min", "seeds"]]
                mean   min  seeds
     stateless  0.99  0.98      2
     stateful   0.95  0.90      2
@@ -542,7 +614,8 @@ def summarise_seeds(scores: Mapping[str, Scores] | Scores) -> pd.DataFrame:
 def format_seeds(
     scores: Scores, *, percent: bool = True, digits: int = 1
 ) -> str:
-    """Mean and range over seeds as a chapter prints it: ``"96.2% (95.1-97.0), 5 seeds"``.
+    """Mean and range over seeds as a chapter prints it:
+    ``"96.2% (95.1-97.0), 5 seeds"``.
 
     >>> format_seeds([0.951, 0.97, 0.965])
     '96.2% (95.1-97.0), 3 seeds'
@@ -552,8 +625,12 @@ def format_seeds(
     array = _scores("scores", scores)
     digits = check_int("digits", digits, minimum=0, maximum=10)
     scale, unit = (100.0, "%") if percent else (1.0, "")
-    number = lambda v: f"{scale * v:.{digits}f}"  # noqa: E731 (one line, used thrice)
+
+    def number(value: float) -> str:
+        return f"{scale * value:.{digits}f}"
+
     seeds = f"{array.size} seed{'s' if array.size > 1 else ''}"
     if array.size == 1:
         return f"{number(array[0])}{unit}, {seeds}"
-    return f"{number(array.mean())}{unit} ({number(array.min())}-{number(array.max())}), {seeds}"
+    low, high = number(array.min()), number(array.max())
+    return f"{number(array.mean())}{unit} ({low}-{high}), {seeds}"

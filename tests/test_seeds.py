@@ -40,7 +40,8 @@ def echo_data(rng, length=12, n_unique=10):
 
 
 def lagged_data(rng):
-    """The chapter 3 framing, small: x(t) -> x(t-1), 12 samples, cold start weighted 0."""
+    """The chapter 3 framing, small: x(t) -> x(t-1), 12 samples, the cold
+    start weighted 0."""
     X, y = to_lagged(
         one_hot_encode(generate_sequence(13, 10, seed=rng), 10),
         n_in=1,
@@ -56,13 +57,16 @@ def stateless():
 
 
 def stateful():
+    """A stateful LSTM built of seqecho.layers.LSTM: it carries its state
+    on every backend."""
     return build_lstm(
         1, 10, 8, batch_size=6, stateful=True, learning_rate=0.01
     )
 
 
 def plain_sgd():
-    """Plain SGD scales with the gradient (Adam almost does not): a rescaled loss would show."""
+    """Plain SGD scales with the gradient (Adam almost does not): a
+    rescaled loss would show."""
     model = build_lstm(1, 10, 8)
     model.compile(
         optimizer=keras.optimizers.SGD(0.5),
@@ -76,9 +80,14 @@ def weights_of(model):
     return [np.asarray(w) for w in model.get_weights()]
 
 
+def trainable_kernel(multi):
+    """Copy 1's first trainable weight, as an array."""
+    return np.asarray(copy_model(multi, 1).trainable_weights[0])
+
+
 def assert_weights_close(a, b, atol=1e-5):
     assert len(a) == len(b)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         np.testing.assert_allclose(x, y, atol=atol)
 
 
@@ -119,14 +128,16 @@ def test_copy_k_starts_from_seed_plus_k_and_copies_differ():
 def test_each_copy_trains_as_if_alone(build, make_data):
     multi = build_copies(build, 3, seed=0)
     before = weights_of(copy_model(multi, 1))
+    kernel_before = trainable_kernel(multi)
     alone = build()
     alone.set_weights(before)
     logs = fit_copies(multi, make_data, 4, 6, seed=0, verbose=0)
-    alone_log = fit_sequences(
-        alone, make_data, 4, 6, seed=1, verbose=0
-    )  # copy 1's data stream
+    # seed=1: copy 1's data stream
+    alone_log = fit_sequences(alone, make_data, 4, 6, seed=1, verbose=0)
     after = weights_of(copy_model(multi, 1))
-    assert not np.allclose(before[0], after[0])  # it did train
+    # it did train (compare a trainable weight: a stateful LSTM's state
+    # variables come first in get_weights(), zeros before and after)
+    assert not np.allclose(kernel_before, trainable_kernel(multi))
     assert_weights_close(after, weights_of(alone))
     np.testing.assert_allclose(logs.logs[1].loss, alone_log.loss, rtol=1e-4)
     assert logs.logs[1].accuracy == pytest.approx(alone_log.accuracy)
@@ -193,21 +204,19 @@ def test_stateful_copies_keep_their_own_state():
     )
     first = multi.predict_on_batch([x, x])
     second = multi.predict_on_batch([x, x])
-    assert not np.allclose(
-        first[0], second[0]
-    )  # state carried between calls
+    # the state is carried between calls
+    assert not np.allclose(first[0], second[0])
     reset_states(multi)
     np.testing.assert_allclose(
         multi.predict_on_batch([x, z])[0], first[0], atol=1e-6
     )
     reset_states(copy_model(multi, 0))  # copy 0 only
     again = multi.predict_on_batch([x, x])
-    np.testing.assert_allclose(
-        again[0], first[0], atol=1e-6
-    )  # copy 0 starts afresh ...
+    # copy 0 starts afresh, copy 1 goes on from its state
+    np.testing.assert_allclose(again[0], first[0], atol=1e-6)
     assert not np.allclose(again[1], first[1]) and not np.allclose(
         again[1], second[1]
-    )  # ... 1 not
+    )
     fit_copies(multi, lagged_data, 2, 6, verbose=0)
     lstms = [copy_model(multi, k).get_layer("lstm") for k in range(2)]
     assert all(
@@ -215,6 +224,34 @@ def test_stateful_copies_keep_their_own_state():
         for lstm in lstms
         for s in lstm.states
     )
+
+
+def plain_stateful():
+    """Keras' own stateful LSTM: its state is lost on JAX and cannot be
+    trained on PyTorch."""
+    inputs = keras.Input(batch_shape=(6, 1, 10), name="sequence")
+    hidden = keras.layers.LSTM(8, stateful=True, name="lstm")(inputs)
+    model = keras.Model(
+        inputs, keras.layers.Dense(10, activation="softmax")(hidden)
+    )
+    model.compile(
+        optimizer="adam",
+        loss="categorical_crossentropy",
+        weighted_metrics=["accuracy"],
+    )
+    return model
+
+
+def test_copies_that_would_lose_their_state_are_refused():
+    multi = build_copies(plain_stateful, 2)
+    if keras.backend.backend() == "tensorflow":
+        # TensorFlow carries a plain stateful layer's state: accepted
+        assert fit_copies(multi, lagged_data, 1, 6, verbose=0).logs
+        return
+    with pytest.raises(ValueError, match="seqecho.layers.LSTM"):
+        fit_copies(multi, lagged_data, 1, 6, verbose=0)
+    with pytest.raises(ValueError, match="seqecho.layers.LSTM"):
+        evaluate_copies(multi, lagged_data, 1, seed=0)
 
 
 def teacher_forced():
