@@ -41,7 +41,7 @@ from seqecho.models import (
     is_stateful,
     reset_states,
 )
-from seqecho.train import TrainingLog
+from seqecho.train import TrainingLog, progress_bar, progress_every
 
 _COPY_NAME = re.compile(r"seed_(\d+)")
 
@@ -360,12 +360,13 @@ def fit_copies(
     logs, stateful = [TrainingLog() for _ in range(n)], is_stateful(multi)
     if stateful:
         check_state_is_carried(multi)
-    bar = keras.utils.Progbar(
-        n_sequences,
-        verbose=verbose,
-        unit_name="sequence",
-        stateful_metrics=["loss", "accuracy"],
-    )
+    bar, every = None, progress_every(n_sequences)
+    if verbose:
+        bar = progress_bar(
+            n_sequences,
+            f"Training {n} seeds side by side on {n_sequences} sequences "
+            "each (mean over seeds)",
+        )
     start = time.perf_counter()
     for index in range(1, n_sequences + 1):
         examples = [
@@ -395,13 +396,15 @@ def fit_copies(
                 )
             )
             log.samples += len(examples[k][1])
-        bar.update(
-            index,
-            [
-                ("loss", np.mean([log.loss[-1] for log in logs])),
-                ("accuracy", np.mean([log.accuracy[-1] for log in logs])),
-            ],
-        )
+        if bar is not None and (index % every == 0 or index == n_sequences):
+            bar.update(
+                index,
+                [
+                    ("loss", np.mean([log.loss[-1] for log in logs])),
+                    ("accuracy", np.mean([lg.accuracy[-1] for lg in logs])),
+                ],
+                finalize=index == n_sequences,
+            )
     seconds = time.perf_counter() - start
     for log in logs:
         log.seconds = seconds

@@ -334,7 +334,10 @@ def test_summaries_and_formatting():
 def test_one_progress_bar(capsys):
     fit_copies(build_copies(stateless, 2), echo_data, 3, 12, verbose=1)
     out = capsys.readouterr().out
-    assert "3/3" in out and "accuracy" in out and out.count("\n") == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("Training 2 seeds side by side on 3")
+    assert "3/3" in lines[-1] and "accuracy" in lines[-1]
+    assert len(lines) <= 5 and "\r" not in out and "\b" not in out
     fit_copies(build_copies(stateless, 2), echo_data, 2, 12, verbose=0)
     assert capsys.readouterr().out == ""
 
