@@ -448,7 +448,8 @@ def fit_copies_stacked(
     seconds = time.perf_counter() - start
     logs = []
     for k, (_, y_k, _) in enumerate(stacked):
-        accuracy = history.get(f"seed_{k}_accuracy", [np.nan] * epochs)
-        logs.append(TrainingLog([float(v) for v in history[f"seed_{k}_loss"]],
+        prefix = f"seed_{k}_" if n > 1 else ""  # a one-output model logs plain "loss"
+        accuracy = history.get(f"{prefix}accuracy", [np.nan] * epochs)
+        logs.append(TrainingLog([float(v) for v in history[f"{prefix}loss"]],
                                 [float(v) for v in accuracy], len(y_k) * epochs, seconds))
     return SeedLogs(logs, seconds)

@@ -273,6 +273,8 @@ def test_fit_copies_stacked_takes_sample_weights_and_refuses_stateful_models():
 
     logs = fit_copies_stacked(build_copies(stateless, 2), lagged_data, 5, 12, 2, seed=1)
     assert [len(log.accuracy) for log in logs.logs] == [2, 2]
+    one = fit_copies_stacked(build_copies(stateless, 1), lagged_data, 5, 12, 2, seed=1)
+    assert len(one.logs) == 1 and len(one.logs[0].loss) == 2          # one copy works too
     with pytest.raises(ValueError, match="stateful"):
         fit_copies_stacked(build_copies(stateful, 2), lagged_data, 5, 6)
     with pytest.raises(ValueError, match="epochs"):
