@@ -447,3 +447,49 @@ def test_copy_lookup_bad_arguments():
         evaluate_copies(
             build_copies(teacher_forced, 1), reverse_data, 1, seed=0
         )
+
+
+def test_fit_copies_stacked_trains_every_copy_in_one_batched_fit():
+    from seqecho.seeds import fit_copies_stacked
+
+    multi = build_copies(stateless, 3, seed=0)
+    before = [weights_of(copy_model(multi, k)) for k in range(3)]
+    logs = fit_copies_stacked(multi, echo_data, 20, 16, epochs=4, seed=0)
+    assert (
+        isinstance(logs, SeedLogs)
+        and len(logs.logs) == 3
+        and logs.seconds > 0
+    )
+    for k, log in enumerate(logs.logs):
+        assert (
+            len(log.loss) == len(log.accuracy) == 4
+            and log.samples == 20 * 12 * 4
+        )
+        assert log.loss[-1] < log.loss[0]  # each copy learned
+        assert not np.allclose(
+            before[k][0], weights_of(copy_model(multi, k))[0]
+        )
+    assert (
+        len({round(log.loss[-1], 6) for log in logs.logs}) == 3
+    )  # and on its own
+
+
+def test_fit_copies_stacked_takes_weights_and_refuses_stateful_models():
+    from seqecho.seeds import fit_copies_stacked
+
+    logs = fit_copies_stacked(
+        build_copies(stateless, 2), lagged_data, 5, 12, 2, seed=1
+    )
+    assert [len(log.accuracy) for log in logs.logs] == [2, 2]
+    one = fit_copies_stacked(
+        build_copies(stateless, 1), lagged_data, 5, 12, 2, seed=1
+    )
+    assert (
+        len(one.logs) == 1 and len(one.logs[0].loss) == 2
+    )  # one copy works too
+    with pytest.raises(ValueError, match="stateful"):
+        fit_copies_stacked(build_copies(stateful, 2), lagged_data, 5, 6)
+    with pytest.raises(ValueError, match="epochs"):
+        fit_copies_stacked(
+            build_copies(stateless, 2), echo_data, 5, 6, epochs=0
+        )
