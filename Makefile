@@ -13,6 +13,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb)) book/speed_and_reliability.ipynb
 BACKENDS  := jax torch
+# The notebooks test-jax and test-torch run (CI runs a subset on PyTorch, the slowest).
+BACKEND_NOTEBOOKS ?= $(NOTEBOOKS)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
@@ -45,7 +47,7 @@ test: $(STAMP) lint chromium book
 test-backends: $(addprefix test-,$(BACKENDS))
 
 $(addprefix test-,$(BACKENDS)): test-%: $(VENV)-%/.installed
-	KERAS_BACKEND=$* $(VENV)-$*/bin/python -m pytest tests --ignore=tests/browser $(NOTEBOOKS) \
+	KERAS_BACKEND=$* $(VENV)-$*/bin/python -m pytest tests --ignore=tests/browser $(BACKEND_NOTEBOOKS) \
 		--nbval-lax --nbval-current-env --durations=5
 
 # Ruff's settings (line length to fit the book's code column, rules) are in pyproject.toml.
