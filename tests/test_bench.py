@@ -31,3 +31,16 @@ def test_benchmark_runner_rejects_bad_arguments():
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--chapters", "9"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--chapters" in done.stderr
+
+
+def test_seeds_benchmark_smoke(tmp_path):
+    out = tmp_path / "seeds.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "seeds.py"), "--chapters", "3", "--sequences", "2",
+         "--repeats", "1", "--seeds", "2", "--out", str(out)],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    row = json.loads(out.read_text())["results"][0]
+    assert row["chapter"] == 3 and row["seeds"] == 2 and row["sequences"] == 2
+    assert set(row["seconds_median"]) == {"one", "side_by_side_1", "side_by_side_2"}
+    assert row["ratio"] == row["seconds_median"]["side_by_side_2"] / row["seconds_median"]["one"]
