@@ -135,7 +135,8 @@ def fixed_batch_size(model: keras.Model) -> int | None:
 
 
 def define_models(
-    n_input: int, n_output: int, n_units: int, *, dropout: float = 0.0, learning_rate: float = 1e-3,
+    n_input: int, n_output: int, n_units: int, *,
+    dropout: float = 0.0, learning_rate: float = 1e-3,
 ) -> tuple[keras.Model, keras.Model, keras.Model]:
     """The teacher-forced encoder-decoder: a training model and two inference models.
 
@@ -162,16 +163,18 @@ def define_models(
     _, h, c = keras.layers.LSTM(n_units, return_state=True, dropout=dropout,
                                 recurrent_dropout=dropout, name="encoder_lstm")(source)
     shifted = keras.Input(shape=(None, n_output), name="decoder_inputs")
-    decoded, _, _ = keras.layers.LSTM(n_units, return_sequences=True, return_state=True, dropout=dropout,
-                                      recurrent_dropout=dropout, name="decoder_lstm")(
-        shifted, initial_state=[h, c])
-    outputs = keras.layers.Dense(n_output, activation="softmax", name="decoder_dense")(decoded)
-    model = _compile(keras.Model([source, shifted], outputs, name="teacher_forced"), learning_rate)
+    decoded, _, _ = keras.layers.LSTM(
+        n_units, return_sequences=True, return_state=True, dropout=dropout,
+        recurrent_dropout=dropout, name="decoder_lstm")(shifted, initial_state=[h, c])
+    outputs = keras.layers.Dense(n_output, activation="softmax",
+                                 name="decoder_dense")(decoded)
+    model = keras.Model([source, shifted], outputs, name="teacher_forced")
+    model = _compile(model, learning_rate)
     return (model, *inference_models(model))
 
 
 def inference_models(model: keras.Model) -> tuple[keras.Model, keras.Model]:
-    """Rebuild the inference encoder and decoder from a trained (or loaded) training model.
+    """Rebuild the inference encoder and decoder from a trained (or loaded) model.
 
     Layers are found by name (``encoder_lstm``, ``decoder_lstm``, ``decoder_dense``),
     never by position, so this works on a model loaded from a ``.keras`` file.
@@ -181,7 +184,8 @@ def inference_models(model: keras.Model) -> tuple[keras.Model, keras.Model]:
         decoder_lstm = model.get_layer("decoder_lstm")
         dense = model.get_layer("decoder_dense")
     except ValueError as error:
-        raise ValueError(f"model is not a define_models() training model: {error}") from None
+        message = f"model is not a define_models() training model: {error}"
+        raise ValueError(message) from None
     n_input = model.get_layer("encoder_inputs").batch_shape[-1]
     n_output = model.get_layer("decoder_inputs").batch_shape[-1]
     source = keras.Input(shape=(None, n_input), name="infenc_source")
@@ -191,5 +195,6 @@ def inference_models(model: keras.Model) -> tuple[keras.Model, keras.Model]:
     h_in = keras.Input(shape=(decoder_lstm.units,), name="infdec_h")
     c_in = keras.Input(shape=(decoder_lstm.units,), name="infdec_c")
     decoded, h_out, c_out = decoder_lstm(previous, initial_state=[h_in, c_in])
-    infdec = keras.Model([previous, h_in, c_in], [dense(decoded), h_out, c_out], name="inference_decoder")
+    infdec = keras.Model([previous, h_in, c_in], [dense(decoded), h_out, c_out],
+                         name="inference_decoder")
     return infenc, infdec
