@@ -2,7 +2,8 @@
 
 Modules: :mod:`seqecho.data` (generate, encode, frame), :mod:`seqecho.models`
 (builders), :mod:`seqecho.train` (training loops), :mod:`seqecho.evaluate`
-(accuracy, decoding) and :mod:`seqecho.plots` (figures).
+(accuracy, decoding), :mod:`seqecho.seeds` (several seeds trained side by side)
+and :mod:`seqecho.plots` (figures).
 """
 
 import os
