@@ -346,3 +346,39 @@ def stack_sequences(
             *(make_data(rng) for _ in range(n_sequences)), strict=True
         )
     )
+
+
+def gap_echo(
+    n_samples: int,
+    gap: int,
+    n_unique: int = 10,
+    *,
+    length: int | None = None,
+    seed: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sequences whose target is the value seen ``gap`` steps before the
+    last step.
+
+    Each sample is ``length`` random values in ``[0, n_unique)``, one-hot
+    encoded; its target is the value at position ``length - 1 - gap``. With
+    the default ``length = gap + 1`` this is the classic long-gap task: echo
+    the *first* value, with ``gap`` noise values after it. Returns ``X``
+    (n_samples, length, n_unique) and ``y`` (n_samples, n_unique).
+
+    >>> X, y = gap_echo(2, gap=3, n_unique=5, seed=0)
+    >>> X.shape, y.shape, bool(np.all(y == X[:, 0]))
+    ((2, 4, 5), (2, 5), True)
+    """
+    n_samples = check_int("n_samples", n_samples, minimum=1)
+    gap = check_int("gap", gap, minimum=0)
+    n_unique = check_int("n_unique", n_unique, minimum=2)
+    length = (
+        gap + 1
+        if length is None
+        else check_int("length", length, minimum=gap + 1)
+    )
+    values = as_generator(seed).integers(
+        0, n_unique, size=(n_samples, length)
+    )
+    eye = np.eye(n_unique, dtype=np.float32)
+    return eye[values], eye[values[:, length - 1 - gap]]

@@ -7,6 +7,8 @@ Adam, accuracy) so a chapter can train them straight away.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import keras
 
 from seqecho import layers
@@ -15,8 +17,10 @@ from seqecho.layers import check_state_is_carried, iter_layers
 
 __all__ = [
     "build_lstm",
+    "build_recurrent",
     "build_repeat_encoder_decoder",
     "check_state_is_carried",
+    "count_parameters",
     "define_models",
     "fixed_batch_size",
     "inference_models",
@@ -24,6 +28,8 @@ __all__ = [
     "iter_layers",
     "lstm_layer",
     "reset_states",
+    "restart_point",
+    "units_for_parameters",
 ]
 
 
@@ -307,3 +313,179 @@ def inference_models(model: keras.Model) -> tuple[keras.Model, keras.Model]:
         name="inference_decoder",
     )
     return infenc, infdec
+
+
+# : The recurrent cells :func:`build_recurrent` builds, by the name Keras
+# gives their layer.
+RECURRENT_CELLS = {
+    "SimpleRNN": keras.layers.SimpleRNN,
+    "GRU": keras.layers.GRU,
+    "LSTM": keras.layers.LSTM,
+}
+
+
+_GATES = {"SimpleRNN": 1, "GRU": 3, "LSTM": 4}
+
+
+def _check_cell(cell: str) -> str:
+    if cell not in RECURRENT_CELLS:
+        raise ValueError(
+            f"cell must be one of {list(RECURRENT_CELLS)}, got {cell!r}"
+        )
+    return cell
+
+
+def count_parameters(cell: str, n_units: int, n_features: int) -> int:
+    """Trainable parameters of :func:`build_recurrent`: the recurrent layer
+    plus the softmax.
+
+    A layer with ``g`` weight blocks (SimpleRNN 1, GRU 3, LSTM 4) has ``g *
+    (n_units * (n_features + n_units) + n_units)`` parameters; Keras' GRU
+    (``reset_after=True``) has a second bias, ``3 * n_units`` more. The
+    softmax adds ``(n_units + 1) * n_features``.
+
+    >>> count_parameters("LSTM", 16, 10)
+    1898
+    >>> count_parameters("SimpleRNN", 34, 10)
+    1880
+    """
+    gates = _GATES[_check_cell(cell)]
+    n_units = check_int("n_units", n_units, minimum=1)
+    n_features = check_int("n_features", n_features, minimum=1)
+    recurrent = gates * (n_units * (n_features + n_units) + n_units)
+    if cell == "GRU":
+        recurrent += 3 * n_units
+    return recurrent + (n_units + 1) * n_features
+
+
+def units_for_parameters(
+    cell: str, n_parameters: int, n_features: int
+) -> int:
+    """The number of units whose :func:`count_parameters` is closest to
+    ``n_parameters``.
+
+    Use it to compare cells at a matched size rather than a matched number
+    of units.
+
+    >>> lstm = count_parameters("LSTM", 16, 10)
+    >>> units_for_parameters("SimpleRNN", lstm, 10)
+    34
+    """
+    _check_cell(cell)
+    n_parameters = check_int("n_parameters", n_parameters, minimum=1)
+    n_features = check_int("n_features", n_features, minimum=1)
+    units = 1
+    while count_parameters(cell, units + 1, n_features) <= n_parameters:
+        units += 1
+    above = units + 1
+    closer_above = count_parameters(
+        cell, above, n_features
+    ) - n_parameters < n_parameters - count_parameters(
+        cell, units, n_features
+    )
+    return above if closer_above else units
+
+
+def build_recurrent(
+    cell: str,
+    timesteps: int | None,
+    n_features: int,
+    n_units: int,
+    *,
+    learning_rate: float = 1e-2,
+    unit_forget_bias: bool = True,
+    clipnorm: float | None = None,
+) -> keras.Model:
+    """One recurrent layer (``"SimpleRNN"``, ``"GRU"`` or ``"LSTM"``) and a
+    softmax, many-to-one.
+
+    ``timesteps=None`` accepts sequences of any length. ``unit_forget_bias``
+    (LSTM only) starts the forget gate's bias at 1 instead of 0, Keras'
+    default. ``clipnorm`` clips each weight's gradient to that norm before
+    the Adam step. The layer is named ``"recurrent"`` and the softmax
+    ``"softmax"``.
+
+    >>> gru = build_recurrent("GRU", None, 10, 18)
+    >>> gru.count_params() == count_parameters("GRU", 18, 10)
+    True
+    """
+    layer_class = RECURRENT_CELLS[_check_cell(cell)]
+    if timesteps is not None:
+        timesteps = check_int("timesteps", timesteps, minimum=1)
+    n_features = check_int("n_features", n_features, minimum=1)
+    n_units = check_int("n_units", n_units, minimum=1)
+    if clipnorm is not None and (
+        not isinstance(clipnorm, (int, float))
+        or isinstance(clipnorm, bool)
+        or clipnorm <= 0
+    ):
+        raise ValueError(
+            f"clipnorm must be a positive number or None, got {clipnorm!r}"
+        )
+    inputs = keras.Input(shape=(timesteps, n_features), name="sequence")
+    options = (
+        {"unit_forget_bias": bool(unit_forget_bias)}
+        if cell == "LSTM"
+        else {}
+    )
+    hidden = layer_class(n_units, name="recurrent", **options)(inputs)
+    outputs = keras.layers.Dense(
+        n_features, activation="softmax", name="softmax"
+    )(hidden)
+    model = _compile(
+        keras.Model(inputs, outputs, name=f"echo_{cell.lower()}"),
+        learning_rate,
+    )
+    if (
+        clipnorm is not None
+    ):  # the same compile, with each weight's gradient norm clipped
+        model.compile(
+            loss="categorical_crossentropy",
+            weighted_metrics=["accuracy"],
+            optimizer=keras.optimizers.Adam(
+                learning_rate, clipnorm=clipnorm
+            ),
+        )
+    return model
+
+
+def restart_point(model: keras.Model) -> Callable[[], None]:
+    """Remember a compiled model's weights and fresh optimizer state; return
+    a function restoring both.
+
+    Training one compiled model on several tasks, each from the same start,
+    then costs one compiled train step instead of one per task: call the
+    returned function before each task. It puts back every weight (state
+    included), the optimizer's variables (step count, Adam's moments) as
+    they were before any update, and resets the metrics.
+
+    >>> model = build_recurrent("SimpleRNN", None, 4, 3)
+    >>> restart = restart_point(model)
+    >>> restart()  # the model is as it was built
+    """
+    if (
+        not isinstance(model, keras.Model)
+        or not model.compiled
+        or model.optimizer is None
+    ):
+        raise TypeError(
+            f"model must be a compiled keras.Model, got {model!r}"
+        )
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    weights = [keras.ops.convert_to_numpy(v.value) for v in model.weights]
+    optimizer = [
+        keras.ops.convert_to_numpy(v.value)
+        for v in model.optimizer.variables
+    ]
+
+    def restart() -> None:
+        for variable, value in zip(model.weights, weights, strict=True):
+            variable.assign(value)
+        for variable, value in zip(
+            model.optimizer.variables, optimizer, strict=True
+        ):
+            variable.assign(value)
+        model.reset_metrics()
+
+    return restart

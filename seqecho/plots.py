@@ -3,7 +3,7 @@ curves, comparisons."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -230,4 +230,93 @@ def plot_encoder_decoder(
     ax.set_xlim(-0.8, start + n_out)
     ax.set_ylim(-1.2, 5.6)
     ax.axis("off")
+    return ax
+
+
+def plot_accuracy_by_gap(
+    results: Mapping[str, Mapping[int, Sequence[float]]],
+    chance: float | None = None,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Accuracy against the gap, one line per model: the mean over seeds
+    and a min-max band.
+
+    ``results[label][gap]`` holds one accuracy per seed.
+
+    >>> scores = {"LSTM": {2: [1.0, 0.9], 8: [0.5, 0.3]}}
+    >>> ax = plot_accuracy_by_gap(scores, chance=0.1)
+    >>> ax.get_xlabel()
+    'gap (steps from the value to the end)'
+    """
+    if not results:
+        raise ValueError("results must name at least one model")
+    ax = ax or plt.subplots(figsize=(7, 3.8))[1]
+    for label, by_gap in results.items():
+        if not by_gap:
+            raise ValueError(
+                f"results[{label!r}] must map at least one gap to its "
+                "accuracies"
+            )
+        gaps = sorted(by_gap)
+        scores = [np.asarray(by_gap[gap], dtype=float) for gap in gaps]
+        (line,) = ax.plot(
+            gaps, [s.mean() for s in scores], marker="o", label=label
+        )
+        ax.fill_between(
+            gaps,
+            [s.min() for s in scores],
+            [s.max() for s in scores],
+            color=line.get_color(),
+            alpha=0.2,
+            lw=0,
+        )
+    if chance is not None:
+        ax.axhline(
+            chance,
+            color="0.3",
+            ls="--",
+            lw=1,
+            label=f"chance ({chance:.0%})",
+        )
+    ax.set_xscale("log", base=2)
+    all_gaps = sorted(
+        {gap for by_gap in results.values() for gap in by_gap}
+    )
+    ax.set_xticks(all_gaps, [str(gap) for gap in all_gaps])
+    ax.set_ylim(-0.02, 1.05)
+    ax.set_xlabel("gap (steps from the value to the end)")
+    ax.set_ylabel("accuracy on unseen sequences")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def plot_gradient_by_distance(
+    norms: Mapping[str, np.ndarray],
+    ax: plt.Axes | None = None,
+    title: str = "",
+) -> plt.Axes:
+    """Gradient norm per input step against its distance from the end, on a
+    log scale.
+
+    ``norms[label]`` is one value per input step, in input order (as
+    :func:`seqecho.evaluate.input_gradient_norms` returns it); the last step
+    is drawn at distance 0.
+
+    >>> norms = {"LSTM": np.array([0.01, 0.1, 1.0])}
+    >>> plot_gradient_by_distance(norms).get_yscale()
+    'log'
+    """
+    if not norms:
+        raise ValueError("norms must name at least one model")
+    ax = ax or plt.subplots(figsize=(7, 3.8))[1]
+    for label, values in norms.items():
+        values = check_array(f"norms[{label!r}]", values, ndim=1)
+        ax.plot(np.arange(len(values)), values[::-1], label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("steps back from the end")
+    ax.set_ylabel("mean |d loss / d input|")
+    ax.grid(alpha=0.3, which="both")
+    ax.set_title(title)
+    ax.legend()
     return ax

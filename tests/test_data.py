@@ -311,3 +311,39 @@ def test_stack_sequences_joins_draws_from_one_stream():
     assert np.array_equal(y, np.concatenate([part[1] for part in by_hand]))
     with pytest.raises(ValueError, match="n_sequences"):
         stack_sequences(make, 0)
+
+
+def test_gap_echo_targets_the_value_gap_steps_before_the_end():
+    from seqecho.data import gap_echo
+
+    X, y = gap_echo(50, gap=7, n_unique=10, seed=3)
+    assert (
+        X.shape == (50, 8, 10)
+        and y.shape == (50, 10)
+        and X.dtype == np.float32
+    )
+    assert np.array_equal(y, X[:, 0])  # the classic form: the first value
+    X, y = gap_echo(50, gap=2, n_unique=4, length=9, seed=3)
+    assert X.shape == (50, 9, 4) and np.array_equal(y, X[:, 9 - 1 - 2])
+    assert np.all(X.sum(-1) == 1) and len(np.unique(X.argmax(-1))) == 4
+    again, _ = gap_echo(50, gap=2, n_unique=4, length=9, seed=3)
+    assert np.array_equal(X, again)
+    X0, y0 = gap_echo(5, gap=0, n_unique=3, seed=1)
+    assert X0.shape == (5, 1, 3) and np.array_equal(y0, X0[:, -1])
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        (dict(n_samples=0), ValueError, "n_samples"),
+        (dict(gap=-1), ValueError, "gap"),
+        (dict(gap=1.5), TypeError, "gap"),
+        (dict(n_unique=1), ValueError, "n_unique"),
+        (dict(gap=4, length=4), ValueError, "length"),
+    ],
+)
+def test_gap_echo_bad_input(kwargs, error, words):
+    from seqecho.data import gap_echo
+
+    with pytest.raises(error, match=words):
+        gap_echo(**{"n_samples": 3, "gap": 2, **kwargs})

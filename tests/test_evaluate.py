@@ -133,3 +133,81 @@ def test_predict_sequence_bad_input(source, n_steps, cardinality, words):
     _, infenc, infdec = define_models(9, 9, 4)
     with pytest.raises(ValueError, match=words):
         predict_sequence(infenc, infdec, source, n_steps, cardinality)
+
+
+def first_step_softmax(timesteps=4, n_features=3):
+    """A model whose output is the softmax of its first input step:
+    dL/dx(0) = p - y, and 0 elsewhere."""
+    inputs = keras.Input((timesteps, n_features))
+    return keras.Model(
+        inputs, keras.layers.Softmax()(keras.ops.take(inputs, 0, axis=1))
+    )
+
+
+def test_input_gradient_norms_analytic_case():
+    from seqecho.evaluate import input_gradient_norms
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 4, 3)).astype("float32")
+    y = np.eye(3, dtype="float32")[rng.integers(0, 3, 6)]
+    p = np.exp(X[:, 0]) / np.exp(X[:, 0]).sum(-1, keepdims=True)
+    norms = input_gradient_norms(first_step_softmax(), X, y)
+    assert norms.shape == (4,)
+    assert np.isclose(
+        norms[0], np.linalg.norm(p - y, axis=-1).mean(), rtol=1e-4
+    )
+    assert np.all(norms[1:] == 0)
+
+
+def test_input_gradient_norms_match_finite_differences():
+    from seqecho.evaluate import input_gradient_norms
+
+    keras.utils.set_random_seed(3)
+    inputs = keras.Input((5, 1))
+    hidden = keras.layers.SimpleRNN(4)(inputs)
+    model = keras.Model(
+        inputs, keras.layers.Dense(2, activation="softmax")(hidden)
+    )
+    X = np.random.default_rng(1).normal(size=(1, 5, 1)).astype("float32")
+    y = np.array([[0.0, 1.0]], dtype="float32")
+
+    def loss(x):
+        return float(-np.log(model.predict(x, verbose=0)[0, 1]))
+
+    eps, estimate = 1e-2, []
+    for t in range(5):
+        step = np.zeros_like(X)
+        step[0, t, 0] = eps
+        estimate.append(abs(loss(X + step) - loss(X - step)) / (2 * eps))
+    assert np.allclose(
+        input_gradient_norms(model, X, y), estimate, rtol=0.03, atol=1e-4
+    )
+
+
+@pytest.mark.parametrize(
+    "X, y, words",
+    [
+        (np.zeros((2, 4)), np.zeros((2, 3)), "3-D"),
+        (np.zeros((2, 4, 3)), np.zeros((3, 3)), "same number"),
+        (np.zeros((2, 4, 3)), np.zeros((2, 5)), "output"),
+    ],
+)
+def test_input_gradient_norms_bad_input(X, y, words):
+    from seqecho.evaluate import input_gradient_norms
+
+    with pytest.raises(ValueError, match=words):
+        input_gradient_norms(first_step_softmax(), X, y)
+
+
+def test_input_gradient_norms_refuses_stateful_models_and_non_models():
+    from seqecho.evaluate import input_gradient_norms
+
+    stateful = build_lstm(2, 3, 2, batch_size=2, stateful=True)
+    with pytest.raises(ValueError, match="stateless"):
+        input_gradient_norms(
+            stateful, np.zeros((2, 2, 3)), np.eye(3)[[0, 1]]
+        )
+    with pytest.raises(TypeError, match="keras.Model"):
+        input_gradient_norms(
+            "model", np.zeros((2, 2, 3)), np.eye(3)[[0, 1]]
+        )

@@ -177,3 +177,119 @@ def test_save_load_round_trip_gives_identical_predictions(tmp_path):
     assert [w.shape for w in loaded.get_weights()] == [
         w.shape for w in model.get_weights()
     ]
+
+
+def test_units_for_parameters_is_the_nearest_size():
+    from seqecho.models import count_parameters, units_for_parameters
+
+    budget = count_parameters("LSTM", 16, 10)
+    for cell in ("SimpleRNN", "GRU", "LSTM"):
+        units = units_for_parameters(cell, budget, 10)
+        gaps = [
+            abs(count_parameters(cell, u, 10) - budget)
+            for u in (units - 1, units, units + 1)
+        ]
+        assert gaps[1] == min(gaps)
+    assert units_for_parameters("LSTM", budget, 10) == 16
+    assert units_for_parameters("SimpleRNN", 1, 10) == 1
+
+
+def test_build_recurrent_options():
+    from seqecho.models import build_recurrent
+
+    model = build_recurrent("LSTM", None, 10, 4)
+    assert model.predict(np.zeros((2, 7, 10)), verbose=0).shape == (
+        2,
+        10,
+    )  # any length
+    assert model.predict(np.zeros((2, 3, 10)), verbose=0).shape == (2, 10)
+    bias = lambda m: np.asarray(m.get_layer("recurrent").cell.bias)  # noqa: E731 (i, f, c, o)
+    assert np.all(bias(model)[4:8] == 1) and np.all(bias(model)[:4] == 0)
+    assert np.all(
+        bias(build_recurrent("LSTM", 5, 10, 4, unit_forget_bias=False))[4:8]
+        == 0
+    )
+    assert build_recurrent("GRU", 5, 10, 4).input_shape == (None, 5, 10)
+    assert (
+        build_recurrent(
+            "SimpleRNN", 5, 10, 4, clipnorm=1.0
+        ).optimizer.clipnorm
+        == 1.0
+    )
+    assert build_recurrent("SimpleRNN", 5, 10, 4).optimizer.clipnorm is None
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        (dict(cell="RNN"), ValueError, "cell"),
+        (dict(n_units=0), ValueError, "n_units"),
+        (dict(timesteps=0), ValueError, "timesteps"),
+        (dict(clipnorm=0), ValueError, "clipnorm"),
+        (dict(learning_rate=0), ValueError, "learning_rate"),
+    ],
+)
+def test_build_recurrent_bad_input(kwargs, error, words):
+    from seqecho.models import build_recurrent
+
+    with pytest.raises(error, match=words):
+        build_recurrent(
+            **{
+                "cell": "GRU",
+                "timesteps": 4,
+                "n_features": 3,
+                "n_units": 2,
+                **kwargs,
+            }
+        )
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda f: f("LSTM", 0, 10), "n_units"),
+        (lambda f: f("Dense", 4, 10), "cell"),
+    ],
+)
+def test_count_parameters_bad_input(call, words):
+    from seqecho.models import count_parameters
+
+    with pytest.raises(ValueError, match=words):
+        call(count_parameters)
+
+
+def test_restart_point_puts_weights_and_optimizer_back():
+    from seqecho.data import gap_echo
+    from seqecho.models import build_recurrent, restart_point
+
+    keras.utils.set_random_seed(0)
+    model = build_recurrent("LSTM", None, 6, 5, learning_rate=0.05)
+    restart = restart_point(model)
+    start = [np.array(w) for w in model.get_weights()]
+    X, y = gap_echo(32, 3, 6, seed=0)
+
+    def train():
+        for _ in range(3):
+            model.train_on_batch(X, y)
+        return [np.array(w) for w in model.get_weights()]
+
+    first = train()
+    assert not all(
+        np.allclose(a, b) for a, b in zip(first, start, strict=True)
+    )
+    restart()
+    assert all(
+        np.array_equal(a, b)
+        for a, b in zip(model.get_weights(), start, strict=True)
+    )
+    assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 0
+    # the same start, the same data, a fresh optimizer: the same result
+    second = train()
+    assert all(
+        np.allclose(a, b, atol=1e-5)
+        for a, b in zip(first, second, strict=True)
+    )
+    with pytest.raises(TypeError, match="compiled"):
+        restart_point(
+            keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        )

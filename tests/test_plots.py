@@ -70,3 +70,42 @@ def test_plot_encoder_decoder_draws_every_step():
     assert sum(text.startswith("softmax") for text in labels) == 2
     with pytest.raises(ValueError, match="n_out"):
         plot_encoder_decoder(5, 0)
+
+
+def test_plot_accuracy_by_gap_draws_a_mean_line_band_and_chance():
+    from seqecho.plots import plot_accuracy_by_gap
+
+    ax = plot_accuracy_by_gap(
+        {"A": {2: [1.0, 0.8], 8: [0.2, 0.1]}, "B": {2: [0.5, 0.5]}},
+        chance=0.1,
+    )
+    lines = [
+        line for line in ax.get_lines() if line.get_label() in ("A", "B")
+    ]
+    assert [list(line.get_ydata()) for line in lines] == [
+        [0.9, 0.15000000000000002],
+        [0.5],
+    ]
+    assert len(ax.collections) == 2 and ax.get_xscale() == "log"
+    assert any("chance" in line.get_label() for line in ax.get_lines())
+    with pytest.raises(ValueError, match="at least one"):
+        plot_accuracy_by_gap({})
+    with pytest.raises(ValueError, match="gap"):
+        plot_accuracy_by_gap({"A": {}})
+
+
+def test_plot_gradient_by_distance_puts_the_last_step_at_zero():
+    from seqecho.plots import plot_gradient_by_distance
+
+    ax = plot_gradient_by_distance(
+        {"A": np.array([0.01, 0.1, 1.0])}, title="t"
+    )
+    line = ax.get_lines()[0]
+    assert list(line.get_xdata()) == [0, 1, 2] and list(
+        line.get_ydata()
+    ) == [1.0, 0.1, 0.01]
+    assert ax.get_yscale() == "log" and ax.get_title() == "t"
+    with pytest.raises(ValueError, match="1-D"):
+        plot_gradient_by_distance({"A": np.zeros((2, 2))})
+    with pytest.raises(ValueError, match="at least one"):
+        plot_gradient_by_distance({})
