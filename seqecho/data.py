@@ -382,3 +382,40 @@ def gap_echo(
     )
     eye = np.eye(n_unique, dtype=np.float32)
     return eye[values], eye[values[:, length - 1 - gap]]
+
+
+def get_echo_dataset(
+    length: int,
+    cardinality: int,
+    n_samples: int,
+    *,
+    reverse: bool = False,
+    seed: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Source, decoder input and target for echoing a whole sequence.
+
+    Each source is ``length`` random values in ``1 .. cardinality-1`` (0 is
+    the start symbol); the target is the source itself, or reversed with
+    ``reverse=True``; the decoder input is the target shifted right behind
+    a 0, as in :func:`get_dataset`. All three are one-hot, shape
+    (n_samples, length, cardinality).
+
+    >>> X1, X2, y = get_echo_dataset(4, 10, 1, seed=0)
+    >>> one_hot_decode(X1), one_hot_decode(X2), one_hot_decode(y)
+    ([8, 6, 5, 3], [0, 8, 6, 5], [8, 6, 5, 3])
+    """
+    length = check_int("length", length, minimum=1)
+    cardinality = check_int("cardinality", cardinality, minimum=2)
+    n_samples = check_int("n_samples", n_samples, minimum=1)
+    if not isinstance(reverse, bool):
+        raise TypeError(f"reverse must be a bool, got {reverse!r}")
+    source = as_generator(seed).integers(
+        1, cardinality, size=(n_samples, length)
+    )
+    target = source[:, ::-1] if reverse else source
+    shifted = np.concatenate(
+        [np.zeros((n_samples, 1), dtype=source.dtype), target[:, :-1]],
+        axis=1,
+    )
+    eye = np.eye(cardinality, dtype=np.float32)
+    return eye[source], eye[shifted], eye[target]

@@ -311,3 +311,75 @@ def input_gradient_norms(
 
     gradient = keras.ops.convert_to_numpy(_gradient_of(loss_of, X))
     return np.linalg.norm(gradient, axis=-1).mean(axis=0)
+
+
+def predict_attention_sequence(
+    infenc: keras.Model,
+    infdec: keras.Model,
+    source: np.ndarray,
+    n_steps: int,
+    cardinality: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy decoding with the inference models of
+    :func:`seqecho.models.define_attention_models`.
+
+    As :func:`predict_sequence`: one encoder call, then ``n_steps`` decoder
+    calls, each fed the one-hot of the previous prediction (starting from
+    the start symbol 0), and now the encoder's outputs too. Returns the
+    predicted distributions, shape (samples, n_steps, cardinality), and
+    the attention weights, shape (samples, n_steps, source steps): row
+    ``t`` says how much output step ``t`` drew on each source position.
+    A single source (steps, features) gives both without the samples axis.
+
+    >>> from seqecho.models import define_attention_models
+    >>> _, infenc, infdec = define_attention_models(5, 5, 4)
+    >>> probs, weights = predict_attention_sequence(
+    ...     infenc, infdec, np.eye(5)[[1, 2, 3]], 2, 5)
+    >>> probs.shape, weights.shape
+    ((2, 5), (2, 3))
+    """
+    source = np.asarray(source, dtype="float32")
+    if source.ndim not in (2, 3):
+        raise ValueError(
+            "source must be 2-D (steps, features) or 3-D (samples, steps, "
+            f"features), got shape {source.shape}"
+        )
+    single = source.ndim == 2
+    batch = source[None] if single else source
+    n_steps = check_int("n_steps", n_steps, minimum=1)
+    cardinality = check_int("cardinality", cardinality, minimum=2)
+    if len(infenc.outputs) != 3 or len(infdec.outputs) != 4:
+        raise ValueError(
+            "infenc and infdec must be the inference models of "
+            "define_attention_models (encoder outputs and state in, "
+            "distribution, state and weights out)"
+        )
+    width, out_width = (
+        infenc.inputs[0].shape[-1],
+        infdec.outputs[0].shape[-1],
+    )
+    if batch.shape[-1] != width:
+        raise ValueError(
+            f"source has {batch.shape[-1]} features; the encoder expects "
+            f"{width}"
+        )
+    if batch.shape[1] < 1:
+        raise ValueError("source must have at least one step")
+    if cardinality != out_width:
+        raise ValueError(
+            f"cardinality={cardinality} but the decoder outputs "
+            f"{out_width} classes"
+        )
+    encoded, h, c = infenc.predict_on_batch(batch)
+    previous = np.zeros((len(batch), 1, cardinality), dtype="float32")
+    previous[:, 0, 0] = 1.0
+    eye, outputs, weights = np.eye(cardinality, dtype="float32"), [], []
+    for _ in range(n_steps):
+        probs, h, c, attention = infdec.predict_on_batch(
+            [previous, encoded, h, c]
+        )
+        outputs.append(np.asarray(probs)[:, 0, :])
+        weights.append(np.asarray(attention)[:, 0, :])
+        previous = eye[np.argmax(outputs[-1], axis=-1)][:, None, :]
+    probs, weights = np.stack(outputs, axis=1), np.stack(weights, axis=1)
+    return (probs[0], weights[0]) if single else (probs, weights)

@@ -16,17 +16,20 @@ from seqecho._checks import check_int
 from seqecho.layers import check_state_is_carried, iter_layers
 
 __all__ = [
+    "attention_inference_models",
     "build_lstm",
     "build_recurrent",
     "build_repeat_encoder_decoder",
     "check_state_is_carried",
     "count_parameters",
+    "define_attention_models",
     "define_models",
     "fixed_batch_size",
     "inference_models",
     "is_stateful",
     "iter_layers",
     "lstm_layer",
+    "reinitialize",
     "reset_states",
     "restart_point",
     "units_for_parameters",
@@ -489,3 +492,211 @@ def restart_point(model: keras.Model) -> Callable[[], None]:
         model.reset_metrics()
 
     return restart
+
+
+#: The attention layers ``define_attention_models`` can use, by score.
+_ATTENTION = {
+    "dot": keras.layers.Attention,
+    "additive": keras.layers.AdditiveAttention,
+}
+
+
+def define_attention_models(
+    n_input: int,
+    n_output: int,
+    n_units: int,
+    *,
+    score: str = "dot",
+    projections: bool = True,
+    learning_rate: float = 1e-3,
+) -> tuple[keras.Model, keras.Model, keras.Model]:
+    """The teacher-forced encoder-decoder with attention over the encoder.
+
+    As :func:`define_models`, but the encoder returns its output at every
+    step. At each decoder step the decoder's output (the query) is scored
+    against every encoder output (the keys); the softmax of the scores
+    weighs the encoder outputs (the values) into a context vector, which
+    joins the decoder's output before the softmax layer. Returns
+    ``(model, infenc, infdec)``, sharing one set of weights:
+
+    - ``model``: ``[source, shifted target] -> target``, compiled;
+    - ``infenc``: ``source -> [encoder outputs, h, c]``;
+    - ``infdec``: ``[previous symbol, encoder outputs, h, c]`` ->
+      ``[next-symbol distribution, h, c, attention weights]``.
+
+    ``score="dot"`` uses ``keras.layers.Attention``, ``"additive"``
+    ``keras.layers.AdditiveAttention``. ``projections=True`` first passes
+    the query and the keys through learned ``Dense`` layers.
+
+    >>> model, infenc, infdec = define_attention_models(11, 11, 16)
+    >>> [tuple(t.shape) for t in infdec.outputs]
+    [(None, None, 11), (None, 16), (None, 16), (None, None, None)]
+    """
+    n_input = check_int("n_input", n_input, minimum=1)
+    n_output = check_int("n_output", n_output, minimum=1)
+    n_units = check_int("n_units", n_units, minimum=1)
+    if score not in _ATTENTION:
+        raise ValueError(
+            f"score must be one of {sorted(_ATTENTION)}, got {score!r}"
+        )
+    if not isinstance(projections, bool):
+        raise TypeError(f"projections must be a bool, got {projections!r}")
+    source = keras.Input(shape=(None, n_input), name="encoder_inputs")
+    encoded, h, c = keras.layers.LSTM(
+        n_units,
+        return_sequences=True,
+        return_state=True,
+        name="encoder_lstm",
+    )(source)
+    shifted = keras.Input(shape=(None, n_output), name="decoder_inputs")
+    decoded, _, _ = keras.layers.LSTM(
+        n_units,
+        return_sequences=True,
+        return_state=True,
+        name="decoder_lstm",
+    )(shifted, initial_state=[h, c])
+    head = [
+        keras.layers.Dense(n_units, use_bias=False, name=name)
+        for name in ("attention_query", "attention_key")
+        if projections
+    ] + [
+        _ATTENTION[score](name="attention"),
+        keras.layers.Concatenate(name="attention_concat"),
+        keras.layers.Dense(
+            n_units, activation="tanh", name="attention_out"
+        ),
+        keras.layers.Dense(
+            n_output, activation="softmax", name="decoder_dense"
+        ),
+    ]
+    layer = {one.name: one for one in head}.get
+    outputs, _ = _attend(layer, decoded, encoded)
+    model = _compile(
+        keras.Model([source, shifted], outputs, name="attention_seq2seq"),
+        learning_rate,
+    )
+    return (model, *attention_inference_models(model))
+
+
+def _attend(layer, decoded, encoded):
+    """Score, weigh and join: the named attention layers on one decoder
+    output. ``layer(name)`` returns a layer, or ``None`` for a missing
+    projection. Returns the next-symbol distribution and the weights."""
+    query, keys = decoded, encoded
+    if layer("attention_query") is not None:
+        query = layer("attention_query")(decoded)
+        keys = layer("attention_key")(encoded)
+    context, weights = layer("attention")(
+        [query, encoded, keys], return_attention_scores=True
+    )
+    joined = layer("attention_concat")([decoded, context])
+    return layer("decoder_dense")(layer("attention_out")(joined)), weights
+
+
+def attention_inference_models(
+    model: keras.Model,
+) -> tuple[keras.Model, keras.Model]:
+    """Rebuild the inference encoder and decoder of
+    :func:`define_attention_models` from its (trained or loaded) training
+    model, finding every layer by name.
+
+    The encoder returns all its outputs as well as its final state; the
+    decoder takes them back at every step and also returns its attention
+    weights, shape (samples, decoder steps, source steps).
+
+    >>> model, _, _ = define_attention_models(7, 7, 4, score="additive")
+    >>> infenc, infdec = attention_inference_models(model)
+    >>> [tuple(t.shape) for t in infenc.outputs]
+    [(None, None, 4), (None, 4), (None, 4)]
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(
+            f"model must be a Keras model, got {type(model).__name__}"
+        )
+
+    def layer(name):
+        try:
+            return model.get_layer(name)
+        except ValueError:
+            if name in ("attention_query", "attention_key"):
+                return None
+            raise ValueError(
+                "model is not a define_attention_models() training model: "
+                f"it has no layer {name!r}"
+            ) from None
+
+    encoder_lstm, decoder_lstm = (
+        layer("encoder_lstm"),
+        layer("decoder_lstm"),
+    )
+    layer("attention")
+    n_input = layer("encoder_inputs").batch_shape[-1]
+    n_output = layer("decoder_inputs").batch_shape[-1]
+    units = decoder_lstm.units
+    source = keras.Input(shape=(None, n_input), name="infenc_source")
+    infenc = keras.Model(
+        source, list(encoder_lstm(source)), name="attention_encoder"
+    )
+    previous = keras.Input(shape=(None, n_output), name="infdec_previous")
+    encoded = keras.Input(shape=(None, units), name="infdec_encoded")
+    h_in = keras.Input(shape=(units,), name="infdec_h")
+    c_in = keras.Input(shape=(units,), name="infdec_c")
+    decoded, h_out, c_out = decoder_lstm(
+        previous, initial_state=[h_in, c_in]
+    )
+    probs, weights = _attend(layer, decoded, encoded)
+    infdec = keras.Model(
+        [previous, encoded, h_in, c_in],
+        [probs, h_out, c_out, weights],
+        name="attention_decoder",
+    )
+    return infenc, infdec
+
+
+def reinitialize(
+    model: keras.Model, build: Callable[[], keras.Model]
+) -> keras.Model:
+    """Start ``model`` again from the initial weights of a new ``build()``,
+    with its optimizer's state (step count, moments) set back to zero.
+
+    The model keeps its compiled training and prediction steps, so training
+    it again from another seed costs no new compilation: after
+    ``keras.utils.set_random_seed(s)``, ``reinitialize(model, build)`` then
+    training gives what a model built and trained from seed ``s`` gives.
+    ``build`` must return a model with weights of the same shapes. The
+    learning rate is kept. Returns ``model``.
+
+    >>> make = lambda: build_lstm(1, 10, 4)
+    >>> model = make()
+    >>> keras.utils.set_random_seed(1)
+    >>> fresh = reinitialize(model, make)
+    >>> keras.utils.set_random_seed(1)
+    >>> all((a == b).all() for a, b in zip(fresh.get_weights(),
+    ...                                    make().get_weights()))
+    True
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(
+            f"model must be a Keras model, got {type(model).__name__}"
+        )
+    if not callable(build):
+        raise TypeError(
+            "build must be a function of no arguments returning a model, "
+            f"got {type(build).__name__}"
+        )
+    weights = build().get_weights()
+    shapes = [w.shape for w in weights]
+    own = [tuple(w.shape) for w in model.weights]
+    if shapes != own:
+        raise ValueError(
+            "build() returned a model whose weight shapes differ from "
+            f"model's: {shapes} vs {own}"
+        )
+    model.set_weights(weights)
+    if model.optimizer is not None:
+        for variable in model.optimizer.variables:
+            if variable.path.split("/")[-1] != "learning_rate":
+                variable.assign(
+                    keras.ops.zeros(variable.shape, variable.dtype)
+                )
+    return model

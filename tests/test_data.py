@@ -8,6 +8,7 @@ from seqecho.data import (
     as_generator,
     generate_sequence,
     get_dataset,
+    get_echo_dataset,
     interleave_streams,
     lag_streams,
     one_hot_decode,
@@ -347,3 +348,32 @@ def test_gap_echo_bad_input(kwargs, error, words):
 
     with pytest.raises(error, match=words):
         gap_echo(**{"n_samples": 3, "gap": 2, **kwargs})
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_get_echo_dataset_copies_or_reverses_the_whole_source(reverse):
+    X1, X2, y = get_echo_dataset(7, 10, 50, reverse=reverse, seed=0)
+    assert X1.shape == X2.shape == y.shape == (50, 7, 10)
+    source, shifted, target = (np.argmax(a, -1) for a in (X1, X2, y))
+    assert source.min() >= 1 and source.max() <= 9
+    expected = source[:, ::-1] if reverse else source
+    assert np.array_equal(target, expected)
+    assert np.all(shifted[:, 0] == 0)
+    assert np.array_equal(shifted[:, 1:], target[:, :-1])
+    again = get_echo_dataset(7, 10, 50, reverse=reverse, seed=0)
+    assert np.array_equal(again[0], X1)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error, words",
+    [
+        ((0, 10, 5), {}, ValueError, "length"),
+        ((4, 1, 5), {}, ValueError, "cardinality"),
+        ((4, 10, 0), {}, ValueError, "n_samples"),
+        ((4.0, 10, 5), {}, TypeError, "length"),
+        ((4, 10, 5), {"reverse": "yes"}, TypeError, "reverse"),
+    ],
+)
+def test_get_echo_dataset_bad_input(args, kwargs, error, words):
+    with pytest.raises(error, match=words):
+        get_echo_dataset(*args, **kwargs)

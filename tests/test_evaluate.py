@@ -5,6 +5,7 @@ import pytest
 from seqecho.data import (
     generate_sequence,
     get_dataset,
+    get_echo_dataset,
     one_hot_encode,
     to_lagged,
 )
@@ -12,10 +13,15 @@ from seqecho.evaluate import (
     Evaluation,
     accuracy,
     evaluate_sequences,
+    predict_attention_sequence,
     predict_sequence,
     sequence_accuracy,
 )
-from seqecho.models import build_lstm, define_models
+from seqecho.models import (
+    build_lstm,
+    define_attention_models,
+    define_models,
+)
 
 
 def test_accuracy_counts_argmax_matches_and_weights():
@@ -211,3 +217,45 @@ def test_input_gradient_norms_refuses_stateful_models_and_non_models():
         input_gradient_norms(
             "model", np.zeros((2, 2, 3)), np.eye(3)[[0, 1]]
         )
+
+
+def test_predict_attention_sequence_single_and_batched_agree():
+    keras.utils.set_random_seed(2)
+    _, infenc, infdec = define_attention_models(9, 9, 6)
+    X1, _, _ = get_echo_dataset(5, 9, 6, seed=0)
+    probs, weights = predict_attention_sequence(infenc, infdec, X1, 4, 9)
+    assert probs.shape == (6, 4, 9) and weights.shape == (6, 4, 5)
+    assert np.allclose(weights.sum(-1), 1, atol=1e-5)
+    for i in range(6):
+        one, its_weights = predict_attention_sequence(
+            infenc, infdec, X1[i], 4, 9
+        )
+        assert one.shape == (4, 9) and its_weights.shape == (4, 5)
+        assert np.allclose(one, probs[i], atol=1e-5)
+        assert np.allclose(its_weights, weights[i], atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "source, n_steps, cardinality, words",
+    [
+        (np.zeros((4, 8)), 2, 9, "features"),
+        (np.zeros((4, 9)), 0, 9, "n_steps"),
+        (np.zeros((4, 9)), 2, 8, "cardinality"),
+        (np.zeros(9), 2, 9, "2-D"),
+        (np.zeros((2, 0, 9)), 2, 9, "at least one step"),
+    ],
+)
+def test_predict_attention_sequence_bad_input(
+    source, n_steps, cardinality, words
+):
+    _, infenc, infdec = define_attention_models(9, 9, 4)
+    with pytest.raises(ValueError, match=words):
+        predict_attention_sequence(
+            infenc, infdec, source, n_steps, cardinality
+        )
+
+
+def test_predict_attention_sequence_refuses_plain_inference_models():
+    _, infenc, infdec = define_models(9, 9, 4)
+    with pytest.raises(ValueError, match="define_attention_models"):
+        predict_attention_sequence(infenc, infdec, np.zeros((3, 9)), 2, 9)

@@ -3,13 +3,18 @@ import numpy as np
 import pytest
 
 from seqecho import layers
+from seqecho.data import get_echo_dataset
+from seqecho.evaluate import predict_attention_sequence
 from seqecho.models import (
+    attention_inference_models,
     build_lstm,
     build_repeat_encoder_decoder,
+    define_attention_models,
     define_models,
     fixed_batch_size,
     inference_models,
     is_stateful,
+    reinitialize,
     reset_states,
 )
 
@@ -293,3 +298,122 @@ def test_restart_point_puts_weights_and_optimizer_back():
         restart_point(
             keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
         )
+
+
+@pytest.mark.parametrize(
+    "score, projections",
+    [
+        ("dot", True),
+        ("dot", False),
+        ("additive", True),
+        ("additive", False),
+    ],
+)
+def test_define_attention_models_shares_weights_and_attends(
+    score, projections
+):
+    model, infenc, infdec = define_attention_models(
+        9, 9, 6, score=score, projections=projections
+    )
+    assert model.output_shape == (None, None, 9)
+    assert model.get_layer("encoder_lstm") is infenc.get_layer(
+        "encoder_lstm"
+    )
+    for name in ("decoder_lstm", "attention", "decoder_dense"):
+        assert model.get_layer(name) is infdec.get_layer(name)
+    names = {layer.name for layer in model.layers}
+    assert ("attention_query" in names) == projections
+    assert ("attention_key" in names) == projections
+    source = np.eye(9, dtype="float32")[[[1, 2, 3, 4, 5]] * 2]
+    encoded, h, c = infenc.predict_on_batch(source)
+    assert encoded.shape == (2, 5, 6) and h.shape == c.shape == (2, 6)
+    start = np.eye(9, dtype="float32")[[[0]] * 2]
+    probs, h2, c2, weights = infdec.predict_on_batch([start, encoded, h, c])
+    assert probs.shape == (2, 1, 9) and weights.shape == (2, 1, 5)
+    assert np.allclose(weights.sum(-1), 1, atol=1e-5)
+    assert np.allclose(probs.sum(-1), 1, atol=1e-5)
+
+
+def test_attention_greedy_decoding_matches_the_training_model():
+    # fed its own greedy predictions, the teacher-forced model must give
+    # the distributions the inference decoder gave step by step
+    keras.utils.set_random_seed(4)
+    model, infenc, infdec = define_attention_models(8, 8, 5)
+    X1, _, _ = get_echo_dataset(6, 8, 4, seed=1)
+    probs, _ = predict_attention_sequence(infenc, infdec, X1, 6, 8)
+    previous = np.concatenate(
+        [np.zeros((4, 1), int), probs.argmax(-1)[:, :-1]], axis=1
+    )
+    forced = model.predict_on_batch(
+        [X1, np.eye(8, dtype="float32")[previous]]
+    )
+    assert np.allclose(forced, probs, atol=1e-5)
+
+
+def test_attention_inference_models_rebuilt_from_a_loaded_model(tmp_path):
+    keras.utils.set_random_seed(3)
+    model, infenc, infdec = define_attention_models(
+        9, 9, 6, score="additive"
+    )
+    X1, X2, y = get_echo_dataset(5, 9, 64, seed=0)
+    model.fit([X1, X2], y, epochs=1, batch_size=16, verbose=0)
+    before = predict_attention_sequence(infenc, infdec, X1, 5, 9)
+    model.save(tmp_path / "attention.keras")
+    loaded = keras.models.load_model(tmp_path / "attention.keras")
+    after = predict_attention_sequence(
+        *attention_inference_models(loaded), X1, 5, 9
+    )
+    for a, b in zip(before, after, strict=True):
+        assert np.allclose(a, b, atol=1e-6)
+
+
+def test_attention_inference_models_bad_input():
+    with pytest.raises(ValueError, match="define_attention_models"):
+        attention_inference_models(define_models(5, 5, 4)[0])
+    with pytest.raises(TypeError, match="model"):
+        attention_inference_models("model")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        (dict(score="cosine"), ValueError, "score"),
+        (dict(projections="yes"), TypeError, "projections"),
+        (dict(n_units=0), ValueError, "n_units"),
+        (dict(learning_rate=0), ValueError, "learning_rate"),
+    ],
+)
+def test_define_attention_models_bad_input(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        define_attention_models(
+            **{"n_input": 5, "n_output": 5, "n_units": 4, **kwargs}
+        )
+
+
+def test_reinitialize_trains_like_a_fresh_model_from_the_same_seed():
+    def build():
+        return define_models(6, 6, 4, learning_rate=0.01)[0]
+
+    X1, X2, y = get_echo_dataset(4, 6, 32, seed=0)
+    used = build()
+    used.fit([X1, X2], y, batch_size=8, epochs=2, verbose=0)
+    keras.utils.set_random_seed(5)
+    reinitialize(used, build)
+    assert int(used.optimizer.iterations) == 0
+    assert float(used.optimizer.learning_rate) == pytest.approx(0.01)
+    used.fit([X1, X2], y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    keras.utils.set_random_seed(5)
+    fresh = build()
+    fresh.fit([X1, X2], y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(used.get_weights(), fresh.get_weights(), strict=True):
+        assert np.allclose(a, b, atol=1e-5)
+
+
+def test_reinitialize_bad_input():
+    model = build_lstm(1, 10, 4)
+    with pytest.raises(ValueError, match="shapes"):
+        reinitialize(model, lambda: build_lstm(1, 10, 5))
+    with pytest.raises(TypeError, match="build"):
+        reinitialize(model, "build")
+    with pytest.raises(TypeError, match="model"):
+        reinitialize("model", lambda: model)

@@ -79,6 +79,7 @@ def test_next_and_previous_walk_the_book_in_order(page, site_url):
         ("RepeatVector", "notebooks/06_echo_partial_sequence.html"),
         ("teacher forcing", "notebooks/07_teacher_forcing.html"),
         ("vanishing gradient", "notebooks/08_long_gaps.html"),
+        ("attention", "notebooks/09_attention.html"),
     ],
 )
 def test_search_finds_the_right_chapter(page, site_url, query, chapter):
