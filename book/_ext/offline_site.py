@@ -11,6 +11,8 @@
   the thebe scripts that Jupyter Book adds to every page are left out,
   and so is the thebe configuration each page carries (it names a Binder
   repository of thebe's own examples).
+- Printed output: ``static/seqecho.css`` wraps long printed lines at the
+  page's edge, as JupyterLab does, instead of a sideways scroll.
 """
 
 from __future__ import annotations
@@ -67,6 +69,12 @@ def _drop_thebe_config(app, doctree, docname):
             node.parent.remove(node)
 
 
+def _static(app):
+    app.config.html_static_path.append(
+        str(Path(__file__).parent / "static")
+    )
+
+
 def setup(app):
     if not (SOURCE / "tex-chtml.js").exists():
         raise RuntimeError(
@@ -74,6 +82,8 @@ def setup(app):
             "django-static-mathjax"
         )
     app.connect("config-inited", _configure)
+    app.connect("builder-inited", _static)
+    app.add_css_file("seqecho.css")
     app.connect("build-finished", _copy)
     app.connect("html-page-context", _drop_thebe)
     # After sphinx-thebe (priority 500) has added the configuration.
