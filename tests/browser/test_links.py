@@ -39,6 +39,16 @@ REVIEWED_LINKS = {
     "https://doi.org/10.1162/neco.1990.2.4.490",
     # Cho et al. 2014, encoder-decoder
     "https://doi.org/10.3115/v1/D14-1179",
+    # Cho et al. 2014, on the properties of neural machine translation
+    "https://doi.org/10.3115/v1/W14-4012",
+    # Luong et al. 2015, effective approaches to attention
+    "https://doi.org/10.18653/v1/D15-1166",
+    # Bengio, Simard and Frasconi 1994, long-term dependencies
+    "https://doi.org/10.1109/72.279181",
+    # Gers, Schmidhuber and Cummins 2000, learning to forget
+    "https://doi.org/10.1162/089976600300015015",
+    # Schuster and Paliwal 1997, bidirectional recurrent networks
+    "https://doi.org/10.1109/78.650093",
 }
 PLACEHOLDER = re.compile(
     r"example\.(?:com|org|net)|\bOWNER\b|\bUSER(?:NAME)?\b|your[-_]?(?:name|org|user)|"
