@@ -151,23 +151,15 @@ def evaluate_sequences(
     )
 
 
-def predict_sequence(
+def _decoding_batch(
     infenc: keras.Model,
     infdec: keras.Model,
     source: np.ndarray,
     n_steps: int,
     cardinality: int,
-) -> np.ndarray:
-    """Greedy decoding with the inference models of
-    :func:`seqecho.models.define_models`.
-
-    Encodes ``source`` once, then runs the decoder ``n_steps`` times, each
-    time feeding back the one-hot of its own previous prediction (starting
-    from the start symbol 0). ``source`` is one sequence (steps, features)
-    or a batch (samples, steps, features); a batch is decoded in one encoder
-    call and ``n_steps`` decoder calls. Returns the predicted distributions,
-    shape (n_steps, cardinality) or (samples, n_steps, cardinality).
-    """
+) -> tuple[np.ndarray, bool, int, int]:
+    """Check the arguments of greedy decoding; return ``(batch, single,
+    n_steps, cardinality)``, a single source given a samples axis."""
     source = np.asarray(source, dtype="float32")
     if source.ndim not in (2, 3):
         raise ValueError(
@@ -195,6 +187,29 @@ def predict_sequence(
             f"cardinality={cardinality} but the decoder outputs "
             f"{out_width} classes"
         )
+    return batch, single, n_steps, cardinality
+
+
+def predict_sequence(
+    infenc: keras.Model,
+    infdec: keras.Model,
+    source: np.ndarray,
+    n_steps: int,
+    cardinality: int,
+) -> np.ndarray:
+    """Greedy decoding with the inference models of
+    :func:`seqecho.models.define_models`.
+
+    Encodes ``source`` once, then runs the decoder ``n_steps`` times, each
+    time feeding back the one-hot of its own previous prediction (starting
+    from the start symbol 0). ``source`` is one sequence (steps, features)
+    or a batch (samples, steps, features); a batch is decoded in one encoder
+    call and ``n_steps`` decoder calls. Returns the predicted distributions,
+    shape (n_steps, cardinality) or (samples, n_steps, cardinality).
+    """
+    batch, single, n_steps, cardinality = _decoding_batch(
+        infenc, infdec, source, n_steps, cardinality
+    )
     h, c = infenc.predict_on_batch(batch)
     previous = np.zeros((len(batch), 1, cardinality), dtype="float32")
     previous[:, 0, 0] = 1.0
@@ -338,38 +353,15 @@ def predict_attention_sequence(
     >>> probs.shape, weights.shape
     ((2, 5), (2, 3))
     """
-    source = np.asarray(source, dtype="float32")
-    if source.ndim not in (2, 3):
-        raise ValueError(
-            "source must be 2-D (steps, features) or 3-D (samples, steps, "
-            f"features), got shape {source.shape}"
-        )
-    single = source.ndim == 2
-    batch = source[None] if single else source
-    n_steps = check_int("n_steps", n_steps, minimum=1)
-    cardinality = check_int("cardinality", cardinality, minimum=2)
     if len(infenc.outputs) != 3 or len(infdec.outputs) != 4:
         raise ValueError(
             "infenc and infdec must be the inference models of "
             "define_attention_models (encoder outputs and state in, "
             "distribution, state and weights out)"
         )
-    width, out_width = (
-        infenc.inputs[0].shape[-1],
-        infdec.outputs[0].shape[-1],
+    batch, single, n_steps, cardinality = _decoding_batch(
+        infenc, infdec, source, n_steps, cardinality
     )
-    if batch.shape[-1] != width:
-        raise ValueError(
-            f"source has {batch.shape[-1]} features; the encoder expects "
-            f"{width}"
-        )
-    if batch.shape[1] < 1:
-        raise ValueError("source must have at least one step")
-    if cardinality != out_width:
-        raise ValueError(
-            f"cardinality={cardinality} but the decoder outputs "
-            f"{out_width} classes"
-        )
     encoded, h, c = infenc.predict_on_batch(batch)
     previous = np.zeros((len(batch), 1, cardinality), dtype="float32")
     previous[:, 0, 0] = 1.0
