@@ -106,3 +106,39 @@ def test_seeds_benchmark_smoke(tmp_path):
         == row["seconds_median"]["side_by_side_2"]
         / row["seconds_median"]["one"]
     )
+
+
+def test_chapter_timer_runs_a_notebook_and_reports_its_cells(tmp_path):
+    import nbformat
+
+    notebook = tmp_path / "tiny.ipynb"
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_markdown_cell("# Tiny"),
+                nbformat.v4.new_code_cell("import time\ntime.sleep(0.3)"),
+                nbformat.v4.new_code_cell("x = 1"),
+            ]
+        ),
+        notebook,
+    )
+    out = tmp_path / "chapters.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "chapters.py"),
+            str(notebook),
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(out.read_text())
+    (chapter,) = report["chapters"]
+    assert chapter["seconds"] >= 0.3 and report["total_seconds"] >= 0.3
+    slowest = chapter["slowest_cells"][0]
+    assert slowest["cell"] == 1 and 0.25 < slowest["seconds"] < 5
+    assert report["versions"]["keras"]

@@ -1,0 +1,128 @@
+"""How long each chapter takes to run, top to bottom, as a reader runs it
+(`make bench-chapters`).
+
+Each notebook executes in a fresh kernel from the `notebooks/` folder, like
+`make notebooks`, but nothing is written back: the chapter's stored outputs
+stay as they are. The time of every cell comes from the kernel's own
+execution timestamps. Results go to `benchmarks/chapters.json` (machine,
+versions, date, backend) and a table; the slowest cells of each chapter are
+listed so that a budget to trim is easy to find.
+
+    python benchmarks/chapters.py                      # every chapter
+    python benchmarks/chapters.py notebooks/03_*.ipynb # some chapters
+    KERAS_BACKEND=jax python benchmarks/chapters.py    # another backend
+
+The book's targets, on 2 CPU cores with TensorFlow: each chapter at most
+90 s, the whole book at most 8 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CHAPTER_LIMIT_S = 90.0
+BOOK_LIMIT_S = 8 * 60.0
+
+
+def cell_seconds(cell: nbformat.NotebookNode) -> float:
+    """Wall time of one executed code cell, from the kernel's timestamps."""
+    timing = cell.get("metadata", {}).get("execution", {})
+    start = timing.get("iopub.execute_input")
+    end = timing.get("shell.execute_reply")
+    if not (start and end):
+        return 0.0
+    parse = datetime.datetime.fromisoformat
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def run_chapter(path: Path, slowest: int = 3) -> dict:
+    """Execute one notebook in a fresh kernel; return its total and the
+    slowest cells (index, seconds, first line)."""
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(
+        nb,
+        timeout=1800,
+        kernel_name="python3",
+        record_timing=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    total = time.perf_counter() - start
+    cells = [
+        (i, cell_seconds(c), c.source.splitlines()[0] if c.source else "")
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code"
+    ]
+    cells.sort(key=lambda c: -c[1])
+    return {
+        "notebook": str(path.relative_to(ROOT))
+        if path.is_relative_to(ROOT)
+        else str(path),
+        "seconds": round(total, 1),
+        "slowest_cells": [
+            {"cell": i, "seconds": round(s, 1), "first_line": line[:60]}
+            for i, s, line in cells[:slowest]
+        ],
+    }
+
+
+def versions() -> dict:
+    import keras
+    import numpy
+
+    return {
+        "python": platform.python_version(),
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+        "numpy": numpy.__version__,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument(
+        "--output", type=Path, default=HERE / "chapters.json"
+    )
+    args = parser.parse_args()
+    paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    results = []
+    for path in paths:
+        result = run_chapter(path.resolve())
+        results.append(result)
+        flag = "" if result["seconds"] <= CHAPTER_LIMIT_S else "  over 90 s"
+        print(f"{result['notebook']:45s} {result['seconds']:7.1f} s{flag}")
+        for cell in result["slowest_cells"]:
+            print(
+                f"    cell {cell['cell']:3d} {cell['seconds']:6.1f} s  "
+                f"{cell['first_line']}",
+                flush=True,
+            )
+    total = sum(r["seconds"] for r in results)
+    print(f"{'total':45s} {total:7.1f} s (target {BOOK_LIMIT_S:.0f} s)")
+    record = {
+        "date": datetime.date.today().isoformat(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "processor": platform.processor() or platform.machine(),
+        },
+        "versions": versions(),
+        "chapters": results,
+        "total_seconds": round(total, 1),
+    }
+    args.output.write_text(json.dumps(record, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
