@@ -5,6 +5,7 @@
 #   make lab        open the notebooks in JupyterLab (make lab-jax, make lab-torch: on that backend)
 #   make notebooks  re-execute every notebook in place, storing its outputs
 #   make bench      speed and reliability of every chapter's model (BENCH_ARGS=--quick for a short run)
+#   make bench-chapters  how long each chapter takes to run, top to bottom (benchmarks/chapters.json)
 #   make test-backends  unit tests and every notebook on JAX and on PyTorch (one .venv-<backend> each)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -18,7 +19,7 @@ BACKEND_NOTEBOOKS ?= $(NOTEBOOKS)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: book test lint unit nbval browser chromium lab notebooks bench clean \
+.PHONY: book test lint unit nbval browser chromium lab notebooks bench bench-chapters clean \
 	test-backends $(addprefix test-,$(BACKENDS)) $(addprefix lab-,$(BACKENDS))
 
 $(STAMP): requirements.txt pyproject.toml
@@ -39,7 +40,7 @@ book: $(STAMP)
 
 # Every test: lint, unit tests, notebook checks, nbval over every chapter, and the built site in Chromium.
 test: $(STAMP) lint chromium book
-	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
+	$(BIN)/python -m pytest tests seqecho --doctest-modules $(NOTEBOOKS) --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg --durations=10
 
 # The same unit tests and notebooks on another backend. The stored outputs are TensorFlow's,
@@ -47,7 +48,7 @@ test: $(STAMP) lint chromium book
 test-backends: $(addprefix test-,$(BACKENDS))
 
 $(addprefix test-,$(BACKENDS)): test-%: $(VENV)-%/.installed
-	KERAS_BACKEND=$* $(VENV)-$*/bin/python -m pytest tests --ignore=tests/browser $(BACKEND_NOTEBOOKS) \
+	KERAS_BACKEND=$* $(VENV)-$*/bin/python -m pytest tests seqecho --doctest-modules --ignore=tests/browser $(BACKEND_NOTEBOOKS) \
 		--nbval-lax --nbval-current-env --durations=5
 
 # Ruff's settings (line length to fit the book's code column, rules) are in pyproject.toml.
@@ -56,7 +57,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/browser
+	$(BIN)/python -m pytest tests seqecho --doctest-modules --ignore=tests/browser
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NOTEBOOKS) --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
@@ -81,6 +82,9 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+bench-chapters: $(STAMP)
+	$(BIN)/python benchmarks/chapters.py
 
 clean:
 	rm -rf _build
