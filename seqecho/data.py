@@ -384,6 +384,43 @@ def gap_echo(
     return eye[values], eye[values[:, length - 1 - gap]]
 
 
+def lag_echo(
+    n_samples: int,
+    length: int,
+    lag: int,
+    n_unique: int = 10,
+    *,
+    seed: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whole sequences whose target at every step is the value ``lag``
+    steps back.
+
+    Each sample is ``length`` random values in ``[0, n_unique)``, read one
+    per step; the target at step ``t`` is ``x(t - lag)``. A model that
+    reads the whole sequence and answers at every step
+    (``return_sequences=True``) can only answer from its state. Returns
+    ``X`` and ``y`` (n_samples, length, n_unique), one-hot, and a sample
+    weight (n_samples, length) that is 0 for the first ``lag`` steps,
+    whose targets come before the sequence.
+
+    >>> X, y, w = lag_echo(1, 5, 2, 4, seed=0)
+    >>> one_hot_decode(X[0]), one_hot_decode(y[0][2:]), w[0].tolist()
+    ([3, 2, 2, 1, 1], [3, 2, 2], [0.0, 0.0, 1.0, 1.0, 1.0])
+    """
+    n_samples = check_int("n_samples", n_samples, minimum=1)
+    length = check_int("length", length, minimum=2)
+    lag = check_int("lag", lag, minimum=0, maximum=length - 1)
+    n_unique = check_int("n_unique", n_unique, minimum=2)
+    values = as_generator(seed).integers(
+        0, n_unique, size=(n_samples, length)
+    )
+    targets = np.roll(values, lag, axis=1)
+    weight = np.ones((n_samples, length), dtype=np.float32)
+    weight[:, :lag] = 0
+    eye = np.eye(n_unique, dtype=np.float32)
+    return eye[values], eye[targets], weight
+
+
 def get_echo_dataset(
     length: int,
     cardinality: int,

@@ -320,3 +320,51 @@ def plot_gradient_by_distance(
     ax.set_title(title)
     ax.legend()
     return ax
+
+
+def plot_probe_accuracy(
+    results: Mapping[str, np.ndarray],
+    chance: float | None = None,
+    ax: plt.Axes | None = None,
+    title: str = "",
+) -> plt.Axes:
+    """Probe accuracy against how many steps back the probed value lies,
+    one line per model: the mean over seeds and a min-max band.
+
+    ``results[label]`` is (seeds, lags): one row per seed, one column per
+    lag ``0, 1, 2, ...`` (as rows of :func:`seqecho.probes.probe_lags`).
+
+    >>> ax = plot_probe_accuracy({"lag 1": np.array([[1.0, 0.9, 0.1]])})
+    >>> ax.get_xlabel()
+    'j: the probe reads x(t - j) from the state after step t'
+    """
+    if not results:
+        raise ValueError("results must name at least one model")
+    ax = ax or plt.subplots(figsize=(7, 3.8))[1]
+    for label, scores in results.items():
+        scores = check_array(f"results[{label!r}]", scores, ndim=2)
+        lags = np.arange(scores.shape[1])
+        (line,) = ax.plot(lags, scores.mean(0), marker="o", label=label)
+        ax.fill_between(
+            lags,
+            scores.min(0),
+            scores.max(0),
+            color=line.get_color(),
+            alpha=0.2,
+            lw=0,
+        )
+    if chance is not None:
+        ax.axhline(
+            chance,
+            color="0.3",
+            ls="--",
+            lw=1,
+            label=f"chance ({chance:.0%})",
+        )
+    ax.set_ylim(-0.02, 1.05)
+    ax.set_xlabel("j: the probe reads x(t - j) from the state after step t")
+    ax.set_ylabel("probe accuracy, unseen")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax

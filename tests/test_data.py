@@ -377,3 +377,35 @@ def test_get_echo_dataset_copies_or_reverses_the_whole_source(reverse):
 def test_get_echo_dataset_bad_input(args, kwargs, error, words):
     with pytest.raises(error, match=words):
         get_echo_dataset(*args, **kwargs)
+
+
+def test_lag_echo_targets_the_value_lag_steps_back():
+    from seqecho.data import lag_echo
+
+    X, y, w = lag_echo(40, 12, 3, 6, seed=5)
+    assert X.shape == y.shape == (40, 12, 6) and w.shape == (40, 12)
+    values, targets = X.argmax(-1), y.argmax(-1)
+    assert np.array_equal(targets[:, 3:], values[:, :-3])
+    assert np.all(w[:, :3] == 0) and np.all(w[:, 3:] == 1)
+    assert len(np.unique(values)) == 6
+    X0, y0, w0 = lag_echo(4, 5, 0, seed=1)
+    assert np.array_equal(X0, y0) and np.all(w0 == 1)
+    assert np.array_equal(X, lag_echo(40, 12, 3, 6, seed=5)[0])
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        (dict(n_samples=0), ValueError, "n_samples"),
+        (dict(length=1), ValueError, "length"),
+        (dict(lag=5), ValueError, "lag"),
+        (dict(lag=-1), ValueError, "lag"),
+        (dict(lag=1.0), TypeError, "lag"),
+        (dict(n_unique=1), ValueError, "n_unique"),
+    ],
+)
+def test_lag_echo_bad_input(kwargs, error, words):
+    from seqecho.data import lag_echo
+
+    with pytest.raises(error, match=words):
+        lag_echo(**{"n_samples": 3, "length": 5, "lag": 2, **kwargs})

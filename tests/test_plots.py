@@ -109,3 +109,23 @@ def test_plot_gradient_by_distance_puts_the_last_step_at_zero():
         plot_gradient_by_distance({"A": np.zeros((2, 2))})
     with pytest.raises(ValueError, match="at least one"):
         plot_gradient_by_distance({})
+
+
+def test_plot_probe_accuracy_draws_mean_band_and_chance():
+    from seqecho.plots import plot_probe_accuracy
+
+    ax = plot_probe_accuracy(
+        {"lag 1": np.array([[1.0, 0.8, 0.1], [1.0, 0.6, 0.1]])},
+        chance=0.1,
+        title="h",
+    )
+    (line,) = [ln for ln in ax.get_lines() if ln.get_label() == "lag 1"]
+    assert list(line.get_xdata()) == [0, 1, 2]
+    np.testing.assert_allclose(line.get_ydata(), [1.0, 0.7, 0.1])
+    assert len(ax.collections) == 1 and ax.get_title() == "h"
+    assert any("chance" in ln.get_label() for ln in ax.get_lines())
+    with pytest.raises(ValueError, match="at least one"):
+        plot_probe_accuracy({})
+    with pytest.raises(ValueError, match="2-D"):
+        plot_probe_accuracy({"a": np.zeros(3)})
+    plt.close("all")

@@ -80,6 +80,7 @@ def test_next_and_previous_walk_the_book_in_order(page, site_url):
         ("teacher forcing", "notebooks/07_teacher_forcing.html"),
         ("vanishing gradient", "notebooks/08_long_gaps.html"),
         ("attention", "notebooks/09_attention.html"),
+        ("probe", "notebooks/10_inside_the_lstm.html"),
     ],
 )
 def test_search_finds_the_right_chapter(page, site_url, query, chapter):
