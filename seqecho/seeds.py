@@ -41,7 +41,12 @@ from seqecho.models import (
     is_stateful,
     reset_states,
 )
-from seqecho.train import TrainingLog, progress_bar, progress_every
+from seqecho.train import (
+    TrainingLog,
+    metrics_over_sequence,
+    progress_bar,
+    progress_every,
+)
 
 _COPY_NAME = re.compile(r"seed_(\d+)")
 
@@ -329,10 +334,11 @@ def fit_copies(
     well as in initial weights: copy ``k`` sees exactly what
     :func:`seqecho.train.fit_sequences` with ``seed=seed + k`` would feed
     it. Batches are cut and fed in order, stateful layers are reset after
-    every sequence (each copy keeps its own state), and the logged loss and
-    accuracy of a sequence are measured batch by batch as in
-    ``fit_sequences``. Every copy trains on exactly ``n_sequences``
-    sequences: a matched budget, with no early stopping. ``verbose=1``
+    every sequence (each copy keeps its own state), and a sequence's logged
+    loss and accuracy are Keras' running metrics over its batches, each
+    batch scored before its update; samples of weight 0 do not count.
+    Every copy trains on exactly ``n_sequences`` sequences: a matched
+    budget, with no early stopping. ``verbose=1``
     shows one ``keras.utils.Progbar`` (mean over copies); ``0`` is silent.
 
     A stateful copy must carry its state on the current backend (see
@@ -376,25 +382,15 @@ def fit_copies(
         _check_alike(examples)
         if index == 1:
             check_batching(copies[0], len(examples[0][1]), batch_size)
-        steps = [
-            _train_step(multi, examples, slice(lo, lo + batch_size))
-            for lo in range(0, len(examples[0][1]), batch_size)
-        ]
+        with metrics_over_sequence(multi):
+            for lo in range(0, len(examples[0][1]), batch_size):
+                part = slice(lo, lo + batch_size)
+                step = _train_step(multi, examples, part)
         if stateful:
             reset_states(multi)
         for k, log in enumerate(logs):
-            log.loss.append(
-                float(
-                    np.mean([_logged(step, "loss", k, n) for step in steps])
-                )
-            )
-            log.accuracy.append(
-                float(
-                    np.mean(
-                        [_logged(step, "accuracy", k, n) for step in steps]
-                    )
-                )
-            )
+            log.loss.append(float(_logged(step, "loss", k, n)))
+            log.accuracy.append(float(_logged(step, "accuracy", k, n)))
             log.samples += len(examples[k][1])
         if bar is not None and (index % every == 0 or index == n_sequences):
             bar.update(
