@@ -6,7 +6,8 @@ Modules, each depending only on those listed before it:
 (recurrent layers whose state works on every backend),
 :mod:`seqecho.models` (builders), :mod:`seqecho.batches` (feeding a
 sequence batch by batch), :mod:`seqecho.train` (training loops),
-:mod:`seqecho.evaluate` (accuracy, decoding), :mod:`seqecho.seeds`
+:mod:`seqecho.evaluate` (accuracy, decoding), :mod:`seqecho.probes`
+(states, gates and linear probes), :mod:`seqecho.seeds`
 (several seeds trained side by side) and :mod:`seqecho.plots` (figures).
 """
 

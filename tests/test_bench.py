@@ -142,3 +142,25 @@ def test_chapter_timer_runs_a_notebook_and_reports_its_cells(tmp_path):
     slowest = chapter["slowest_cells"][0]
     assert slowest["cell"] == 1 and 0.25 < slowest["seconds"] < 5
     assert report["versions"]["keras"]
+
+
+def test_stored_seconds_reads_first_start_to_last_end():
+    import nbformat
+    import pytest
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from chapters import stored_seconds
+
+    cells = [nbformat.v4.new_code_cell("x = 1") for _ in range(2)]
+    cells[0].metadata["execution"] = {
+        "iopub.execute_input": "2026-01-01T00:00:01.000000Z",
+        "shell.execute_reply": "2026-01-01T00:00:02.000000Z",
+    }
+    cells[1].metadata["execution"] = {
+        "iopub.execute_input": "2026-01-01T00:00:02.500000Z",
+        "shell.execute_reply": "2026-01-01T00:00:04.250000Z",
+    }
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    assert stored_seconds(notebook) == pytest.approx(3.25)
+    with pytest.raises(ValueError, match="timestamps"):
+        stored_seconds(nbformat.v4.new_notebook(cells=cells[:0]))
