@@ -40,7 +40,7 @@ book: $(STAMP)
 
 # Every test: lint, unit tests, notebook checks, nbval over every chapter, and the built site in Chromium.
 test: $(STAMP) lint chromium book
-	$(BIN)/python -m pytest tests seqecho --doctest-modules $(NOTEBOOKS) --nbval --nbval-current-env \
+	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg --durations=10
 
 # The same unit tests and notebooks on another backend. The stored outputs are TensorFlow's,
@@ -48,7 +48,7 @@ test: $(STAMP) lint chromium book
 test-backends: $(addprefix test-,$(BACKENDS))
 
 $(addprefix test-,$(BACKENDS)): test-%: $(VENV)-%/.installed
-	KERAS_BACKEND=$* $(VENV)-$*/bin/python -m pytest tests seqecho --doctest-modules --ignore=tests/browser $(BACKEND_NOTEBOOKS) \
+	KERAS_BACKEND=$* $(VENV)-$*/bin/python -m pytest tests --ignore=tests/browser $(BACKEND_NOTEBOOKS) \
 		--nbval-lax --nbval-current-env --durations=5
 
 # Ruff's settings (line length to fit the book's code column, rules) are in pyproject.toml.
@@ -57,7 +57,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests seqecho --doctest-modules --ignore=tests/browser
+	$(BIN)/python -m pytest tests --ignore=tests/browser
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NOTEBOOKS) --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
