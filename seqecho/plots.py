@@ -233,6 +233,35 @@ def plot_encoder_decoder(
     return ax
 
 
+def _mean_and_range(
+    ax: plt.Axes, x: Sequence, scores: Sequence[np.ndarray], label: str
+) -> None:
+    """One line of means over seeds at each ``x``, with a min-max band."""
+    (line,) = ax.plot(
+        x, [s.mean() for s in scores], marker="o", label=label
+    )
+    ax.fill_between(
+        x,
+        [s.min() for s in scores],
+        [s.max() for s in scores],
+        color=line.get_color(),
+        alpha=0.2,
+        lw=0,
+    )
+
+
+def _chance(ax: plt.Axes, chance: float | None) -> None:
+    """A dashed line at chance level, if one is given."""
+    if chance is not None:
+        ax.axhline(
+            chance,
+            color="0.3",
+            ls="--",
+            lw=1,
+            label=f"chance ({chance:.0%})",
+        )
+
+
 def plot_accuracy_by_gap(
     results: Mapping[str, Mapping[int, Sequence[float]]],
     chance: float | None = None,
@@ -259,25 +288,8 @@ def plot_accuracy_by_gap(
             )
         gaps = sorted(by_gap)
         scores = [np.asarray(by_gap[gap], dtype=float) for gap in gaps]
-        (line,) = ax.plot(
-            gaps, [s.mean() for s in scores], marker="o", label=label
-        )
-        ax.fill_between(
-            gaps,
-            [s.min() for s in scores],
-            [s.max() for s in scores],
-            color=line.get_color(),
-            alpha=0.2,
-            lw=0,
-        )
-    if chance is not None:
-        ax.axhline(
-            chance,
-            color="0.3",
-            ls="--",
-            lw=1,
-            label=f"chance ({chance:.0%})",
-        )
+        _mean_and_range(ax, gaps, scores, label)
+    _chance(ax, chance)
     ax.set_xscale("log", base=2)
     all_gaps = sorted(
         {gap for by_gap in results.values() for gap in by_gap}
@@ -343,24 +355,10 @@ def plot_probe_accuracy(
     ax = ax or plt.subplots(figsize=(7, 3.8))[1]
     for label, scores in results.items():
         scores = check_array(f"results[{label!r}]", scores, ndim=2)
-        lags = np.arange(scores.shape[1])
-        (line,) = ax.plot(lags, scores.mean(0), marker="o", label=label)
-        ax.fill_between(
-            lags,
-            scores.min(0),
-            scores.max(0),
-            color=line.get_color(),
-            alpha=0.2,
-            lw=0,
+        _mean_and_range(
+            ax, np.arange(scores.shape[1]), list(scores.T), label
         )
-    if chance is not None:
-        ax.axhline(
-            chance,
-            color="0.3",
-            ls="--",
-            lw=1,
-            label=f"chance ({chance:.0%})",
-        )
+    _chance(ax, chance)
     ax.set_ylim(-0.02, 1.05)
     ax.set_xlabel("j: the probe reads x(t - j) from the state after step t")
     ax.set_ylabel("probe accuracy, unseen")

@@ -9,28 +9,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_benchmark_runner_smoke(tmp_path):
-    out = tmp_path / "results.json"
+def run_benchmark(script: str, *args: str) -> subprocess.CompletedProcess:
+    """Run ``benchmarks/<script>`` with ``args``; fail with its stderr."""
     done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "run.py"),
-            "--chapters",
-            "2,7",
-            "--seeds",
-            "1",
-            "--budget-scale",
-            "0.02",
-            "--tutorial-fraction",
-            "0.004",
-            "--out",
-            str(out),
-        ],
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def test_benchmark_runner_smoke(tmp_path):
+    out = tmp_path / "results.json"
+    done = run_benchmark(
+        "run.py",
+        "--chapters",
+        "2,7",
+        "--seeds",
+        "1",
+        "--budget-scale",
+        "0.02",
+        "--tutorial-fraction",
+        "0.004",
+        "--out",
+        str(out),
+    )
     report = json.loads(out.read_text())
     assert (
         report["machine"]["backend"]
@@ -72,26 +77,19 @@ def test_benchmark_runner_rejects_bad_arguments():
 
 def test_seeds_benchmark_smoke(tmp_path):
     out = tmp_path / "seeds.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "seeds.py"),
-            "--chapters",
-            "3",
-            "--sequences",
-            "2",
-            "--repeats",
-            "1",
-            "--seeds",
-            "2",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    run_benchmark(
+        "seeds.py",
+        "--chapters",
+        "3",
+        "--sequences",
+        "2",
+        "--repeats",
+        "1",
+        "--seeds",
+        "2",
+        "--out",
+        str(out),
     )
-    assert done.returncode == 0, done.stderr[-2000:]
     row = json.loads(out.read_text())["results"][0]
     assert (
         row["chapter"] == 3 and row["seeds"] == 2 and row["sequences"] == 2
@@ -123,19 +121,12 @@ def test_chapter_timer_runs_a_notebook_and_reports_its_cells(tmp_path):
         notebook,
     )
     out = tmp_path / "chapters.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "chapters.py"),
-            str(notebook),
-            "--output",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    run_benchmark(
+        "chapters.py",
+        str(notebook),
+        "--output",
+        str(out),
     )
-    assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(out.read_text())
     (chapter,) = report["chapters"]
     assert chapter["seconds"] >= 0.3 and report["total_seconds"] >= 0.3
