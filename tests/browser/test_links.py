@@ -49,6 +49,10 @@ REVIEWED_LINKS = {
     "https://doi.org/10.1162/089976600300015015",
     # Schuster and Paliwal 1997, bidirectional recurrent networks
     "https://doi.org/10.1109/78.650093",
+    # Alain and Bengio 2016, linear classifier probes (arXiv)
+    "https://arxiv.org/abs/1610.01644",
+    # Karpathy, Johnson and Fei-Fei 2015, visualizing recurrent networks
+    "https://arxiv.org/abs/1506.02078",
 }
 PLACEHOLDER = re.compile(
     r"example\.(?:com|org|net)|\bOWNER\b|\bUSER(?:NAME)?\b|your[-_]?(?:name|org|user)|"
