@@ -110,6 +110,8 @@ def trace_lstm(
         if cell.use_bias
         else 0.0
     )
+    if X.shape[1] == 0:
+        raise ValueError("X must hold at least one step, got 0")
     if X.shape[-1] != kernel.shape[0]:
         raise ValueError(
             f"X must have {kernel.shape[0]} features (the layer's input "
@@ -129,7 +131,7 @@ def trace_lstm(
                 f"initial_state must be two arrays of shape {(n, units)}, "
                 f"got {h.shape} and {c.shape}"
             )
-    steps = {key: [] for key in ("h", "c", "i", "f", "g", "o")}
+    steps = []  # (h, c, i, f, g, o) after each step, LSTMTrace's order
     inputs = X @ kernel + bias  # every step's input part at once
     for t in range(X.shape[1]):
         z = inputs[:, t] + h @ recurrent
@@ -137,16 +139,9 @@ def trace_lstm(
         i, f, g, o = gate(i), gate(f), squash(g), gate(o)
         c = f * c + i * g
         h = o * squash(c)
-        for key, value in zip("hcifgo", (h, c, i, f, g, o), strict=True):
-            steps[key].append(value)
-    arrays = {key: np.stack(v, axis=1) for key, v in steps.items()}
+        steps.append((h, c, i, f, g, o))
     return LSTMTrace(
-        arrays["h"],
-        arrays["c"],
-        arrays["i"],
-        arrays["f"],
-        arrays["g"],
-        arrays["o"],
+        *(np.stack(a, axis=1) for a in zip(*steps, strict=True))
     )
 
 

@@ -84,6 +84,8 @@ def test_trace_bad_input():
         trace_lstm(keras.layers.GRU(3), X)
     with pytest.raises(ValueError, match="5 features"):
         trace_lstm(layer, np.zeros((2, 4, 6)))
+    with pytest.raises(ValueError, match="at least one step"):
+        trace_lstm(layer, np.zeros((2, 0, 5)))
     with pytest.raises(ValueError, match="X must be a 3-D"):
         trace_lstm(layer, np.zeros((4, 5)))
     with pytest.raises(ValueError, match="initial_state"):
