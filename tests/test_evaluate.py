@@ -125,15 +125,18 @@ def test_predict_sequence_single_and_batched_agree():
         assert np.allclose(single, batched[i], atol=1e-5)
 
 
+# Bad input to either greedy decoder (both check it in _decoding_batch).
+BAD_DECODING_INPUTS = [
+    (np.zeros((4, 8)), 2, 9, "features"),
+    (np.zeros((4, 9)), 0, 9, "n_steps"),
+    (np.zeros((4, 9)), 2, 8, "cardinality"),
+    (np.zeros(9), 2, 9, "2-D"),
+    (np.zeros((2, 0, 9)), 2, 9, "at least one step"),
+]
+
+
 @pytest.mark.parametrize(
-    "source, n_steps, cardinality, words",
-    [
-        (np.zeros((4, 8)), 2, 9, "features"),
-        (np.zeros((4, 9)), 0, 9, "n_steps"),
-        (np.zeros((4, 9)), 2, 8, "cardinality"),
-        (np.zeros(9), 2, 9, "2-D"),
-        (np.zeros((2, 0, 9)), 2, 9, "at least one step"),
-    ],
+    "source, n_steps, cardinality, words", BAD_DECODING_INPUTS
 )
 def test_predict_sequence_bad_input(source, n_steps, cardinality, words):
     _, infenc, infdec = define_models(9, 9, 4)
@@ -236,14 +239,7 @@ def test_predict_attention_sequence_single_and_batched_agree():
 
 
 @pytest.mark.parametrize(
-    "source, n_steps, cardinality, words",
-    [
-        (np.zeros((4, 8)), 2, 9, "features"),
-        (np.zeros((4, 9)), 0, 9, "n_steps"),
-        (np.zeros((4, 9)), 2, 8, "cardinality"),
-        (np.zeros(9), 2, 9, "2-D"),
-        (np.zeros((2, 0, 9)), 2, 9, "at least one step"),
-    ],
+    "source, n_steps, cardinality, words", BAD_DECODING_INPUTS
 )
 def test_predict_attention_sequence_bad_input(
     source, n_steps, cardinality, words
