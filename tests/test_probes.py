@@ -150,3 +150,25 @@ def test_probe_accuracy_on_final_states_and_bad_input():
         probe_accuracy(np.eye(3)[labels[:1]], labels[:1])
     with pytest.raises(ValueError, match="share samples and steps"):
         probe_lags(np.zeros((4, 5, 2)), np.zeros((4, 6), dtype=int), [0])
+
+
+def test_one_blas_thread_limits_numpy_inside_only():
+    from threadpoolctl import threadpool_info
+
+    from seqecho.probes import one_blas_thread
+
+    def blas_threads():
+        return {
+            pool["num_threads"]
+            for pool in threadpool_info()
+            if pool["user_api"] == "blas"
+        }
+
+    assert one_blas_thread(blas_threads)() == {1}
+    # the same probe score as with every thread
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 5, size=(200, 4))
+    noisy = np.eye(5)[values] + rng.normal(0, 1.0, size=(200, 4, 5))
+    assert probe_accuracy(noisy, values) == probe_accuracy.__wrapped__(
+        noisy, values
+    )
