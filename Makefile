@@ -16,6 +16,10 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb)) book/speed_and_reliability.ip
 BACKENDS  := jax torch
 # The notebooks test-jax and test-torch run (CI runs a subset on PyTorch, the slowest).
 BACKEND_NOTEBOOKS ?= $(NOTEBOOKS)
+# Tests run on parallel workers (pytest-xdist), one whole notebook per worker (loadscope keeps a
+# notebook's cells, which depend on each other, in one kernel): one worker per core, at most 4.
+WORKERS ?= auto
+PARALLEL := -n $(WORKERS) --maxprocesses=4 --dist loadscope
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
@@ -41,7 +45,7 @@ book: $(STAMP)
 # Every test: lint, unit tests, notebook checks, nbval over every chapter, and the built site in Chromium.
 test: $(STAMP) lint chromium book
 	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
-		--nbval-sanitize-with notebooks/sanitize.cfg --durations=10
+		--nbval-sanitize-with notebooks/sanitize.cfg --durations=10 $(PARALLEL)
 
 # The same unit tests and notebooks on another backend. The stored outputs are TensorFlow's,
 # so nbval runs lax there (every cell must run, every assert must hold; outputs not compared).
@@ -49,7 +53,7 @@ test-backends: $(addprefix test-,$(BACKENDS))
 
 $(addprefix test-,$(BACKENDS)): test-%: $(VENV)-%/.installed
 	KERAS_BACKEND=$* $(VENV)-$*/bin/python -m pytest tests --ignore=tests/browser $(BACKEND_NOTEBOOKS) \
-		--nbval-lax --nbval-current-env --durations=5
+		--nbval-lax --nbval-current-env --durations=5 $(PARALLEL)
 
 # Ruff's settings (line length to fit the book's code column, rules) are in pyproject.toml.
 lint: $(STAMP)
@@ -60,7 +64,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/browser
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest $(NOTEBOOKS) --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+	$(BIN)/python -m pytest $(NOTEBOOKS) --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg $(PARALLEL)
 
 browser: $(STAMP) chromium book
 	$(BIN)/python -m pytest tests/browser
