@@ -51,8 +51,10 @@ test: $(STAMP) lint chromium book
 # so nbval runs lax there (every cell must run, every assert must hold; outputs not compared).
 test-backends: $(addprefix test-,$(BACKENDS))
 
+# One OpenMP thread per worker: PyTorch's thread pools, one per worker, otherwise fight over the
+# cores (chapters 3 and 7 on 2 workers took over 18 minutes instead of 2).
 $(addprefix test-,$(BACKENDS)): test-%: $(VENV)-%/.installed
-	KERAS_BACKEND=$* $(VENV)-$*/bin/python -m pytest tests --ignore=tests/browser $(BACKEND_NOTEBOOKS) \
+	KERAS_BACKEND=$* OMP_NUM_THREADS=1 $(VENV)-$*/bin/python -m pytest tests --ignore=tests/browser $(BACKEND_NOTEBOOKS) \
 		--nbval-lax --nbval-current-env --durations=5 $(PARALLEL)
 
 # Ruff's settings (line length to fit the book's code column, rules) are in pyproject.toml.
