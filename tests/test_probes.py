@@ -164,7 +164,9 @@ def test_one_blas_thread_limits_numpy_inside_only():
             if pool["user_api"] == "blas"
         }
 
+    before = blas_threads()
     assert one_blas_thread(blas_threads)() == {1}
+    assert blas_threads() == before  # restored on the way out
     # the same probe score as with every thread
     rng = np.random.default_rng(3)
     values = rng.integers(0, 5, size=(200, 4))
