@@ -146,13 +146,18 @@ def build_repeat_encoder_decoder(
     batch_size: int | None = None,
     stateful: bool = False,
     learning_rate: float = 1e-3,
+    unroll: bool = False,
 ) -> keras.Model:
     """Encoder LSTM -> ``RepeatVector(n_out)`` -> decoder LSTM ->
     ``TimeDistributed`` softmax.
 
     The encoder reads ``n_in`` steps into one vector; the decoder reads that
     vector ``n_out`` times and emits one distribution per output step, so
-    the output length need not equal the input length.
+    the output length need not equal the input length. ``unroll=True``
+    unrolls both LSTMs (Keras' ``unroll``): the same model with no loop to
+    compile, quicker to build and to train over a few steps; it adds the
+    steps' gradients in another order, so results differ from the loop's
+    in the last bits.
 
     >>> build_repeat_encoder_decoder(5, 2, 100, 8).output_shape
     (None, 2, 100)
@@ -160,14 +165,17 @@ def build_repeat_encoder_decoder(
     inputs = _input(n_in, n_features, batch_size, stateful)
     n_out = check_int("n_out", n_out, minimum=1)
     n_units = check_int("n_units", n_units, minimum=1)
-    code = lstm_layer(n_units, stateful=stateful, name="encoder_lstm")(
-        inputs
-    )
+    if not isinstance(unroll, bool):
+        raise TypeError(f"unroll must be True or False, got {unroll!r}")
+    code = lstm_layer(
+        n_units, stateful=stateful, unroll=unroll, name="encoder_lstm"
+    )(inputs)
     repeated = keras.layers.RepeatVector(n_out, name="repeat")(code)
     decoded = lstm_layer(
         n_units,
         stateful=stateful,
         return_sequences=True,
+        unroll=unroll,
         name="decoder_lstm",
     )(repeated)
     outputs = keras.layers.TimeDistributed(

@@ -101,6 +101,32 @@ def test_repeat_encoder_decoder_output_length_differs_from_input():
     assert model.get_layer("repeat").output.shape[1] == 2
 
 
+@pytest.mark.parametrize("stateful", [False, True])
+def test_unrolled_repeat_encoder_decoder_is_the_same_model(stateful):
+    batch = 3 if stateful else None
+    loop = build_repeat_encoder_decoder(
+        5, 2, 10, 8, batch_size=batch, stateful=stateful
+    )
+    unrolled = build_repeat_encoder_decoder(
+        5, 2, 10, 8, batch_size=batch, stateful=stateful, unroll=True
+    )
+    assert unrolled.get_layer("encoder_lstm").unroll
+    assert unrolled.get_layer("decoder_lstm").unroll
+    assert not loop.get_layer("encoder_lstm").unroll
+    unrolled.set_weights(loop.get_weights())
+    X = np.eye(10, dtype="float32")[
+        np.random.default_rng(0).integers(10, size=(3, 5))
+    ]
+    np.testing.assert_allclose(
+        unrolled.predict_on_batch(X), loop.predict_on_batch(X), atol=1e-6
+    )
+
+
+def test_repeat_encoder_decoder_refuses_a_non_boolean_unroll():
+    with pytest.raises(TypeError, match="unroll must be True or False"):
+        build_repeat_encoder_decoder(5, 2, 10, 8, unroll="yes")
+
+
 def _state(layer):
     return [np.asarray(v).copy() for v in layer.states]
 
