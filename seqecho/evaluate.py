@@ -12,8 +12,8 @@ import pandas as pd
 from seqecho._checks import check_array, check_int
 from seqecho.batches import (
     MakeData,
+    batch_slices,
     check_batching,
-    predict_batches,
     split_example,
 )
 from seqecho.data import as_generator
@@ -114,6 +114,40 @@ def evaluate_sequences(
     predict all sequences at once. Elements with sample weight 0 are left
     out of the accuracy.
     """
+    if _count(model, "outputs") > 1:
+        raise ValueError(
+            f"model has {_count(model, 'outputs')} outputs; "
+            "evaluate_sequences scores one (evaluate_outputs scores each "
+            "of several)"
+        )
+    return evaluate_outputs(
+        model, make_data, n_sequences, batch_size, seed=seed
+    )[0]
+
+
+def evaluate_outputs(
+    model: keras.Model,
+    make_data: MakeData,
+    n_sequences: int,
+    batch_size: int | None = None,
+    *,
+    seed: int | np.random.Generator | None = None,
+) -> list[Evaluation]:
+    """:func:`evaluate_sequences` for a model with several inputs and
+    outputs, one :class:`Evaluation` per output.
+
+    Every input is fed the same sequences (such as the side-by-side copies
+    of :func:`seqecho.seeds.build_copies`), so all outputs are scored on
+    identical data by one prediction per batch.
+
+    >>> from seqecho.models import build_lstm
+    >>> from seqecho.data import generate_sequence, one_hot_encode
+    >>> def echo(rng):
+    ...     x = one_hot_encode(generate_sequence(6, 10, seed=rng), 10)
+    ...     return x[:, None, :], x
+    >>> len(evaluate_outputs(build_lstm(1, 10, 4), echo, 2, seed=0))
+    1
+    """
     n_sequences = check_int("n_sequences", n_sequences, minimum=1)
     rng = as_generator(seed)
     batch_size = check_int(
@@ -131,24 +165,53 @@ def evaluate_sequences(
         Xs.append(X), ys.append(y)
         ws.append(np.ones(len(X)) if weight is None else weight)
         if stateful:
-            preds.append(predict_batches(model, X, batch_size))
+            preds.append(_predict_outputs(model, X, batch_size))
             reset_states(model)
     X, y, weight = (
         np.concatenate(Xs),
         np.concatenate(ys),
         np.concatenate(ws),
     )
-    yhat = (
-        np.concatenate(preds)
+    outputs = (
+        [np.concatenate(parts) for parts in zip(*preds, strict=True)]
         if stateful
-        else predict_batches(model, X, batch_size)
+        else _predict_outputs(model, X, batch_size)
     )
-    return Evaluation(
-        np.argmax(y, -1),
-        np.argmax(yhat, -1),
-        weight,
-        accuracy(y, yhat, weight),
-    )
+    return [
+        Evaluation(
+            np.argmax(y, -1),
+            np.argmax(yhat, -1),
+            weight,
+            accuracy(y, yhat, weight),
+        )
+        for yhat in outputs
+    ]
+
+
+def _count(model: keras.Model, what: str) -> int:
+    """How many inputs or outputs a model declares (1 for a subclassed
+    model that declares none)."""
+    try:
+        return len(getattr(model, what))
+    except (AttributeError, TypeError, ValueError):
+        return 1
+
+
+def _predict_outputs(
+    model: keras.Model, X: np.ndarray, batch_size: int
+) -> list[np.ndarray]:
+    """Every output's predictions for ``X`` fed to every input, batch by
+    batch in order."""
+    n_inputs, parts = _count(model, "inputs"), []
+    for part in batch_slices(len(X), batch_size):
+        out = model.predict_on_batch(
+            X[part] if n_inputs == 1 else [X[part]] * n_inputs
+        )
+        parts.append(out if isinstance(out, (list, tuple)) else [out])
+    return [
+        np.concatenate([np.asarray(p[k]) for p in parts])
+        for k in range(len(parts[0]))
+    ]
 
 
 def _decoding_batch(

@@ -35,7 +35,7 @@ import pandas as pd
 from seqecho._checks import check_int
 from seqecho.batches import MakeData, check_batching
 from seqecho.data import as_generator
-from seqecho.evaluate import Evaluation, evaluate_sequences
+from seqecho.evaluate import Evaluation, evaluate_outputs
 from seqecho.models import (
     check_state_is_carried,
     is_stateful,
@@ -515,11 +515,14 @@ def evaluate_copies(
     """Score every copy on the same ``n_sequences`` unseen sequences, one
     :class:`Evaluation` each.
 
-    Each copy is scored by :func:`seqecho.evaluate.evaluate_sequences` on
-    its own (:func:`copy_model`), with the same ``seed``, so the copies
-    are compared on identical sequences. Stateful copies must carry their
-    state on the current backend, as in :func:`fit_copies`. Copies with
-    several inputs need their own scoring, e.g.
+    The copies are scored side by side, as they train: every batch is fed
+    to every copy in one prediction of ``multi``
+    (:func:`seqecho.evaluate.evaluate_outputs`), with stateful layers reset
+    between sequences, so each copy gets what
+    :func:`seqecho.evaluate.evaluate_sequences` with the same ``seed``
+    would give it. Stateful copies must carry their state on the current
+    backend, as in :func:`fit_copies`. Copies with several inputs need
+    their own scoring, e.g.
     ``[score(copy_model(multi, k)) for k in range(n_copies(multi))]``.
 
     >>> from seqecho.models import build_lstm
@@ -531,27 +534,28 @@ def evaluate_copies(
     >>> len(evaluate_copies(multi, echo, 3, seed=0))
     2
     """
-    copies = [copy_model(multi, k) for k in range(n_copies(multi))]
-    if len(copies[0].inputs) != 1:
+    n = n_copies(multi)
+    inputs = len(copy_model(multi, 0).inputs)
+    if inputs != 1:
         raise ValueError(
             "evaluate_copies scores copies with one input; these have "
-            f"{len(copies[0].inputs)}: score each copy_model(multi, k) "
-            "instead"
+            f"{inputs}: score each copy_model(multi, k) instead"
         )
-    if is_stateful(multi):
-        check_state_is_carried(multi)
     seed = (
         int(np.random.default_rng().integers(2**31))
         if seed is None
         else seed
     )
     seed = check_int("seed", seed, minimum=0)
-    return [
-        evaluate_sequences(
-            copy, make_data, n_sequences, batch_size, seed=seed
+    evaluations = evaluate_outputs(
+        multi, make_data, n_sequences, batch_size, seed=seed
+    )
+    if len(evaluations) != n:
+        raise ValueError(
+            f"multi has {len(evaluations)} outputs for {n} copies: pass a "
+            "model from build_copies"
         )
-        for copy in copies
-    ]
+    return evaluations
 
 
 Scores = Sequence["float | Evaluation"]

@@ -12,6 +12,7 @@ from seqecho.data import (
 from seqecho.evaluate import (
     Evaluation,
     accuracy,
+    evaluate_outputs,
     evaluate_sequences,
     predict_attention_sequence,
     predict_sequence,
@@ -93,6 +94,22 @@ def test_evaluate_sequences_stateful_matches_stateless_copy():
         a.predicted,
         evaluate_sequences(stateful, lag0, 3, 9, seed=5).predicted,
     )
+
+
+def test_evaluate_outputs_feeds_every_input_the_same_sequences():
+    keras.utils.set_random_seed(2)
+    one, other = build_lstm(2, 6, 4), build_lstm(2, 6, 4)
+    other.name = "other"
+    inputs = [keras.Input((2, 6)), keras.Input((2, 6))]
+    joint = keras.Model(inputs, [one(inputs[0]), other(inputs[1])])
+    both = evaluate_outputs(joint, lag0, 3, seed=5)
+    for model, result in zip((one, other), both, strict=True):
+        alone = evaluate_sequences(model, lag0, 3, seed=5)
+        np.testing.assert_array_equal(result.predicted, alone.predicted)
+        np.testing.assert_array_equal(result.expected, alone.expected)
+    assert both[0].predicted.tolist() != both[1].predicted.tolist()
+    with pytest.raises(ValueError, match="2 outputs; evaluate_sequences"):
+        evaluate_sequences(joint, lag0, 3, seed=5)
 
 
 def test_evaluation_table():

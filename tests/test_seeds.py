@@ -287,18 +287,19 @@ def test_copies_of_a_two_input_model_train_as_if_alone():
     assert predict_sequence(infenc, infdec, X1, 2, 6).shape == (12, 2, 6)
 
 
-def test_evaluate_copies_scores_each_copy_on_the_same_sequences():
-    multi = build_copies(stateful, 2, seed=0)
+@pytest.mark.parametrize("build", [stateful, stateless])
+def test_evaluate_copies_scores_each_copy_as_if_alone(build):
+    multi = build_copies(build, 2, seed=0)
     fit_copies(multi, lagged_data, 5, 6, verbose=0)
     results = evaluate_copies(multi, lagged_data, 4, seed=7)
     for k, result in enumerate(results):
-        alone = stateful()
+        alone = build()
         alone.set_weights(copy_model(multi, k).get_weights())
-        assert (
-            result.accuracy
-            == evaluate_sequences(alone, lagged_data, 4, 6, seed=7).accuracy
-        )
+        expected = evaluate_sequences(alone, lagged_data, 4, seed=7)
+        assert result.accuracy == expected.accuracy
+        np.testing.assert_array_equal(result.predicted, expected.predicted)
     assert results[0].expected.tolist() == results[1].expected.tolist()
+    assert results[0].predicted.tolist() != results[1].predicted.tolist()
 
 
 def test_summaries_and_formatting():
