@@ -25,7 +25,8 @@ rather than let a plain Keras stateful layer lose its state.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import collections
+from collections.abc import Iterator, Sequence
 
 import keras
 from keras import ops
@@ -37,6 +38,7 @@ __all__ = [
     "TrackedStateMixin",
     "check_state_is_carried",
     "iter_layers",
+    "zero_variables",
 ]
 
 
@@ -144,3 +146,57 @@ def check_state_is_carried(model: keras.layers.Layer) -> None:
             f"{_PROBLEMS[backend].format(kind=kind)}. Use "
             f"seqecho.layers.{kind} (seqecho's builders do) instead."
         )
+
+
+def zero_variables(variables: Sequence[keras.Variable]) -> None:
+    """Set every variable in ``variables`` to zeros, as Keras' own resets
+    do (a stateful layer's ``reset_state()``, a metric's
+    ``reset_state()``).
+
+    Keras assigns each variable on its own; on TensorFlow every assignment
+    is an eager operation of its own, about 65 microseconds, and the 22
+    metric variables of five copies then cost as much as their training
+    step. On TensorFlow this assigns them all in one compiled call; other
+    backends assign directly, which is already cheap there.
+
+    >>> v = keras.Variable([1.0, 2.0])
+    >>> zero_variables([v])
+    >>> keras.ops.convert_to_numpy(v).tolist()
+    [0.0, 0.0]
+    """
+    variables = list(variables)
+    if not all(isinstance(v, keras.Variable) for v in variables):
+        raise TypeError("variables must all be keras.Variable objects")
+    if not variables:
+        return
+    if keras.backend.backend() == "tensorflow":
+        _tensorflow_zeroer(variables)()
+        return
+    for v in variables:
+        v.assign(ops.zeros(v.shape, dtype=v.dtype))
+
+
+#: Compiled zeroing functions by the variables they zero, most recent last.
+_ZEROERS: collections.OrderedDict = collections.OrderedDict()
+
+
+def _tensorflow_zeroer(variables: list[keras.Variable]):
+    """A compiled TensorFlow function of no arguments that zeroes
+    ``variables`` (cached for the 32 sets used last)."""
+    import tensorflow as tf  # only on the TensorFlow backend
+
+    # the cache holds the variables, so their ids cannot be reused meanwhile
+    key = tuple(id(v) for v in variables)
+    if key not in _ZEROERS:
+        own = [v.value for v in variables]
+
+        @tf.function
+        def zero():
+            for v in own:
+                v.assign(tf.zeros(v.shape, v.dtype))
+
+        _ZEROERS[key] = (zero, variables)
+        while len(_ZEROERS) > 32:
+            _ZEROERS.popitem(last=False)
+    _ZEROERS.move_to_end(key)
+    return _ZEROERS[key][0]

@@ -13,7 +13,11 @@ import keras
 
 from seqecho import layers
 from seqecho._checks import check_int
-from seqecho.layers import check_state_is_carried, iter_layers
+from seqecho.layers import (
+    check_state_is_carried,
+    iter_layers,
+    zero_variables,
+)
 
 __all__ = [
     "attention_inference_models",
@@ -197,20 +201,26 @@ def reset_states(model: keras.layers.Layer) -> int:
     Keras 3 removed ``Model.reset_states()``; each stateful RNN layer has
     ``reset_state()``. This walks nested models and wrappers
     (``Bidirectional``, ``TimeDistributed``) so no stateful layer is missed.
+    Keras' ``reset_state()`` sets each state variable to zeros; this sets
+    all of them in one call (:func:`seqecho.layers.zero_variables`).
     """
     if not isinstance(model, keras.layers.Layer):
         raise TypeError(
             "model must be a Keras model or layer, got "
             f"{type(model).__name__}"
         )
-    count, seen = 0, set()
+    count, seen, states = 0, set(), []
     for layer in iter_layers(model):
         if id(layer) in seen:
             continue
         seen.add(id(layer))
         if isinstance(layer, keras.layers.RNN) and layer.stateful:
-            layer.reset_state()
             count += 1
+            if type(layer).reset_state is keras.layers.RNN.reset_state:
+                states += list(layer.states or [])  # zeroed together below
+            else:
+                layer.reset_state()
+    zero_variables(states)
     return count
 
 

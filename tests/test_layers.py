@@ -165,3 +165,44 @@ def test_guard_refuses_a_plain_stateful_layer_where_state_is_lost():
             np.abs(np.asarray(model.get_layer("plain").states[0])).sum() > 0
         )
     check_state_is_carried(build_lstm(1, 5, 4, batch_size=2, stateful=True))
+
+
+def test_zero_variables_resets_as_keras_own_resets_do():
+    keras.utils.set_random_seed(0)
+    twins = [_model(layers.LSTM, True, 2) for _ in range(2)]
+    for model in twins:
+        model.compile(
+            optimizer="adam",
+            loss="categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+    twins[1].set_weights(twins[0].get_weights())
+    X = np.eye(3, dtype="float32")[[[0, 1], [2, 0]]]
+    for model in twins:
+        model.train_on_batch(X, X)
+    states = twins[0].get_layer("rnn").states
+    assert all(keras.ops.convert_to_numpy(v).any() for v in states)
+    twins[0].reset_metrics()  # Keras' own resets, one variable at a time
+    twins[0].get_layer("rnn").reset_state()
+    layers.zero_variables(twins[1].metrics_variables)
+    layers.zero_variables(twins[1].get_layer("rnn").states)
+    for a, b in zip(
+        twins[0].metrics_variables + twins[0].weights,
+        twins[1].metrics_variables + twins[1].weights,
+        strict=True,
+    ):
+        np.testing.assert_array_equal(
+            keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b)
+        )
+    assert not any(
+        keras.ops.convert_to_numpy(v).any()
+        for v in twins[1].metrics_variables
+    )
+    logs = [m.train_on_batch(X, X, return_dict=True) for m in twins]
+    assert logs[0] == logs[1]
+
+
+def test_zero_variables_checks_its_argument():
+    layers.zero_variables([])  # nothing to do
+    with pytest.raises(TypeError, match="keras.Variable"):
+        layers.zero_variables([np.zeros(2)])
