@@ -8,7 +8,12 @@ sequence). Each is timed three ways on the same number of sequences:
 
 - ``one``: one seed with ``fit_sequences`` (the chapters' loop);
 - ``side_by_side_1`` and ``side_by_side_5``: ``build_copies`` +
-  ``fit_copies`` with 1 and 5 seeds.
+  ``fit_copies`` with 1 and 5 seeds;
+- ``one_wide``: one seed whose every batch holds 5 sequences' batches, so
+  its step does the arithmetic of 5 copies with the operations of one. If
+  it costs about as much as 5 side by side, arithmetic sets the pace and
+  no way of running the copies can reach 2x; if it costs about as much as
+  one seed, the operations' fixed cost does.
 
 Compilation is excluded: every model trains on a few warm-up sequences
 before the clock starts. Repeats alternate the three and the median is
@@ -53,20 +58,47 @@ MODELS = {
         "24 samples per sequence",
         beginner,
         6,
-        lambda: build_lstm(
-            1, 100, 50, batch_size=6, stateful=True, learning_rate=0.01
+        lambda batch_size: build_lstm(
+            1,
+            100,
+            50,
+            batch_size=batch_size,
+            stateful=True,
+            learning_rate=0.01,
         ),
     ),
     6: (
-        "RepeatVector encoder-decoder(5, 2, 100, 150), batch 21, "
+        "RepeatVector encoder-decoder(5, 2, 100, 150), unrolled, batch 21, "
         "21 samples per sequence",
         first2,
         21,
-        lambda: build_repeat_encoder_decoder(
-            5, 2, 100, 150, learning_rate=0.003
+        lambda batch_size: build_repeat_encoder_decoder(
+            5, 2, 100, 150, learning_rate=0.003, unroll=True
         ),
     ),
 }
+
+
+def wide(make_data: Callable, n: int, batch_size: int) -> Callable:
+    """``make_data`` for one model fed ``n`` sequences at once: batch ``j``
+    of the result is batch ``j`` of each of ``n`` sequences, one after
+    another (``n * batch_size`` samples)."""
+
+    def make(rng):
+        parts = [make_data(rng) for _ in range(n)]
+        steps = range(0, len(parts[0][0]), batch_size)
+        return tuple(
+            np.concatenate(
+                [
+                    part[i][j : j + batch_size]
+                    for j in steps
+                    for part in parts
+                ]
+            )
+            for i in range(len(parts[0]))
+        )
+
+    return make
 
 
 def timed_one(
@@ -75,7 +107,7 @@ def timed_one(
     """Seconds for one seed trained with ``fit_sequences``, after a
     warm-up."""
     keras.utils.set_random_seed(0)
-    model = build()
+    model = build(batch_size)
     fit_sequences(model, make_data, WARM_UP, batch_size, seed=0, verbose=0)
     return fit_sequences(
         model, make_data, n_sequences, batch_size, seed=1, verbose=0
@@ -91,7 +123,7 @@ def timed_copies(
 ) -> float:
     """Seconds for ``n_seeds`` seeds trained side by side with
     ``fit_copies``, after a warm-up."""
-    multi = build_copies(build, n_seeds, seed=0)
+    multi = build_copies(lambda: build(batch_size), n_seeds, seed=0)
     fit_copies(multi, make_data, WARM_UP, batch_size, seed=100, verbose=0)
     return fit_copies(
         multi, make_data, n_sequences, batch_size, seed=0, verbose=0
@@ -102,10 +134,23 @@ def measure(
     chapter: int, n_sequences: int, repeats: int, n_seeds: int
 ) -> dict:
     title, make_data, batch_size, build = MODELS[chapter]
-    runs = {"one": [], "side_by_side_1": [], f"side_by_side_{n_seeds}": []}
+    runs = {
+        "one": [],
+        "side_by_side_1": [],
+        f"side_by_side_{n_seeds}": [],
+        "one_wide": [],
+    }
     for _ in range(repeats):
         runs["one"].append(
             timed_one(build, make_data, batch_size, n_sequences)
+        )
+        runs["one_wide"].append(
+            timed_one(
+                build,
+                wide(make_data, n_seeds, batch_size),
+                n_seeds * batch_size,
+                n_sequences,
+            )
         )
         runs["side_by_side_1"].append(
             timed_copies(build, make_data, batch_size, n_sequences, 1)
@@ -128,6 +173,7 @@ def measure(
         "seconds_all": runs,
         "ratio": many / seconds["one"],
         "ratio_to_side_by_side_1": many / seconds["side_by_side_1"],
+        "ratio_one_wide": seconds["one_wide"] / seconds["one"],
         "speedup_vs_one_after_another": n_seeds * seconds["one"] / many,
     }
 
@@ -191,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['seeds']} side by side {s[many]:.2f} s: "
             f"ratio {row['ratio']:.2f} "
             f"({row['speedup_vs_one_after_another']:.1f}x faster than "
-            "one after another)"
+            "one after another); one seed with a "
+            f"{row['seeds']}x batch: {s['one_wide']:.2f} s"
         )
     print(f"written to {args.out}")
     return 0
