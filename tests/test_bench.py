@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -98,12 +100,30 @@ def test_seeds_benchmark_smoke(tmp_path):
         "one",
         "side_by_side_1",
         "side_by_side_2",
+        "one_wide",
     }
-    assert (
-        row["ratio"]
-        == row["seconds_median"]["side_by_side_2"]
-        / row["seconds_median"]["one"]
+    seconds = row["seconds_median"]
+    assert row["ratio"] == seconds["side_by_side_2"] / seconds["one"]
+    assert row["ratio_one_wide"] == seconds["one_wide"] / seconds["one"]
+
+
+def test_wide_data_interleaves_the_batches_of_several_sequences():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from seeds import wide
+
+    def numbered(rng):
+        start = int(rng.integers(1000)) * 100
+        X = np.arange(start, start + 4, dtype=float)
+        return X, -X
+
+    X, y = wide(numbered, 3, 2)(np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    parts = [numbered(rng)[0] for _ in range(3)]
+    expected = np.concatenate(
+        [p[0:2] for p in parts] + [p[2:4] for p in parts]
     )
+    np.testing.assert_array_equal(X, expected)
+    np.testing.assert_array_equal(y, -expected)
 
 
 def test_chapter_timer_runs_a_notebook_and_reports_its_cells(tmp_path):
