@@ -17,7 +17,7 @@ def run_benchmark(script: str, *args: str) -> subprocess.CompletedProcess:
         [sys.executable, str(ROOT / "benchmarks" / script), *args],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=1800,  # generous: a busy machine is slow
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return done
@@ -134,7 +134,7 @@ def test_chapter_timer_runs_a_notebook_and_reports_its_cells(tmp_path):
         nbformat.v4.new_notebook(
             cells=[
                 nbformat.v4.new_markdown_cell("# Tiny"),
-                nbformat.v4.new_code_cell("import time\ntime.sleep(0.3)"),
+                nbformat.v4.new_code_cell("import time\ntime.sleep(1)"),
                 nbformat.v4.new_code_cell("x = 1"),
             ]
         ),
@@ -149,9 +149,11 @@ def test_chapter_timer_runs_a_notebook_and_reports_its_cells(tmp_path):
     )
     report = json.loads(out.read_text())
     (chapter,) = report["chapters"]
-    assert chapter["seconds"] >= 0.3 and report["total_seconds"] >= 0.3
+    assert chapter["seconds"] >= 1 and report["total_seconds"] >= 1
     slowest = chapter["slowest_cells"][0]
-    assert slowest["cell"] == 1 and 0.25 < slowest["seconds"] < 5
+    # A lower bound only: a busy machine makes any cell slower, never
+    # faster than its sleep.
+    assert slowest["cell"] == 1 and slowest["seconds"] >= 1
     assert report["versions"]["keras"]
 
 

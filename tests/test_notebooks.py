@@ -139,3 +139,46 @@ def test_execute_script_tidies_stream_outputs():
     assert [(o.name, o.text) for o in nb.cells[0].outputs] == [
         ("stdout", "Training\n1/3\n3/3\ndone\n")
     ]
+
+
+def test_every_test_run_gives_each_cell_a_time_limit():
+    import tomllib
+
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    addopts = settings["tool"]["pytest"]["ini_options"]["addopts"]
+    (limit,) = re.findall(r"--nbval-cell-timeout=(\d+)", addopts)
+    # Well above the slowest cell (52 s on 2 quiet cores), well
+    # below CI's 90 minutes.
+    assert 300 <= int(limit) <= 900
+
+
+def test_a_stuck_cell_fails_with_its_name(tmp_path):
+    import subprocess
+    import sys
+
+    import nbformat
+
+    cells = ["x = 1", "import time\nwhile True:\n    time.sleep(0.1)", "x"]
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(c) for c in cells]
+    )
+    nbformat.write(notebook, tmp_path / "stuck.ipynb")
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", "stuck.ipynb"),
+            *(
+                "--nbval-lax",
+                "--nbval-current-env",
+                "-p",
+                "no:cacheprovider",
+            ),
+            *("--nbval-cell-timeout=2", "--color=no"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert "FAILED stuck.ipynb::Cell 1" in done.stdout
+    assert "Timeout of 2 seconds exceeded executing cell" in done.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from site_helpers import CHROMIUM, CHROMIUM_ARGS, SITE
+from site_helpers import CHROMIUM, CHROMIUM_ARGS, SITE, PageProblems
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -53,35 +53,14 @@ def browser():
 
 @pytest.fixture
 def page(browser, site_url):
-    """A fresh page that records console errors and failed or non-local
-    requests."""
+    """A fresh page whose ``problems`` records console errors, JavaScript
+    exceptions, HTTP errors and failed or non-local requests
+    (``PageProblems``)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # Waits end when their condition holds; the limit is only there to
+    # stop a hung page, so it is generous for a busy machine.
+    context.set_default_timeout(120_000)
     page = context.new_page()
-    page.problems = []
-    page.on(
-        "console",
-        lambda m: (
-            m.type == "error" and page.problems.append(f"console: {m.text}")
-        ),
-    )
-    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on(
-        "requestfailed",
-        lambda r: page.problems.append(f"failed: {r.url} {r.failure}"),
-    )
-    page.on(
-        "response",
-        lambda r: (
-            r.status >= 400
-            and page.problems.append(f"HTTP {r.status}: {r.url}")
-        ),
-    )
-    page.on(
-        "request",
-        lambda r: (
-            not r.url.startswith((site_url, "data:", "blob:"))
-            and page.problems.append(f"left the site: {r.url}")
-        ),
-    )
+    page.problems = PageProblems(page, site_url)
     yield page
     context.close()

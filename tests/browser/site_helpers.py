@@ -119,3 +119,55 @@ def external_links(html: str) -> set[str]:
             r"""\b(?:href|src)\s*=\s*["'](https?://[^"']+)["']""", html
         )
     )
+
+
+class PageProblems(list):
+    """What went wrong on a page: console errors, JavaScript exceptions,
+    HTTP errors, failed requests and requests that left ``origin``.
+
+    One kind of failed request is not a problem: a request the browser
+    cancelled (``net::ERR_ABORTED``) because the page had already started
+    navigating elsewhere, as a slow machine makes likely when a test clicks
+    "next" before the old page's favicon arrived. Those are kept apart in
+    ``cancelled``, so a test can see that they happened. A request aborted
+    with no navigation after it is still a problem.
+    """
+
+    def __init__(self, page, origin: str):
+        super().__init__()
+        self.page, self.origin = page, origin
+        self.cancelled: list[str] = []
+        self.navigations = 0  # main-frame navigations started so far
+        self._started_after: dict = {}  # request -> navigations before it
+        page.on("request", self._request)
+        page.on("requestfailed", self._failed)
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.append(f"page error: {e}"))
+        page.on("response", self._response)
+
+    def _request(self, request) -> None:
+        if request.is_navigation_request() and (
+            request.frame == self.page.main_frame
+        ):
+            self.navigations += 1
+        self._started_after[request] = self.navigations
+        if not request.url.startswith((self.origin, "data:", "blob:")):
+            self.append(f"left the site: {request.url}")
+
+    def _failed(self, request) -> None:
+        message = f"failed: {request.url} {request.failure}"
+        started = self._started_after.pop(request, self.navigations)
+        if "ERR_ABORTED" in (request.failure or "") and (
+            self.navigations > started
+        ):
+            self.cancelled.append(message)
+        else:
+            self.append(message)
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.append(f"HTTP {response.status}: {response.url}")
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.append(f"console: {message.text}")

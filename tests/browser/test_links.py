@@ -222,7 +222,7 @@ def with_repository(tmp_path_factory) -> dict[str, str]:
         "--keep-going",
     ]
     result = subprocess.run(
-        command, capture_output=True, text=True, timeout=300
+        command, capture_output=True, text=True, timeout=1800
     )
     assert result.returncode == 0, (
         result.stdout[-3000:] + result.stderr[-3000:]

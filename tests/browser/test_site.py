@@ -32,9 +32,8 @@ def test_page_loads_cleanly_with_its_figures_and_math(page, site_url, path):
             "() => window.MathJax && MathJax.startup && "
             "MathJax.startup.document"
         )
-        page.wait_for_selector(
-            "mjx-container", state="attached", timeout=10_000
-        )
+        # MathJax typesets the whole page before this promise settles.
+        page.evaluate("() => MathJax.startup.promise.then(() => true)")
         assert (
             page.locator("mjx-container").count()
             >= page.locator("main .math").count()
@@ -85,7 +84,10 @@ def test_next_and_previous_walk_the_book_in_order(page, site_url):
 )
 def test_search_finds_the_right_chapter(page, site_url, query, chapter):
     open_page(page, f"{site_url}/search.html?q={query.replace(' ', '+')}")
-    page.wait_for_selector("#search-results ul.search li a", timeout=15_000)
+    # Sphinx shows its results one by one: wait until it says it is done.
+    page.locator(
+        "#search-results p.search-summary", has_text="Search finished"
+    ).wait_for()
     links = page.eval_on_selector_all(
         "#search-results ul.search li a", "as => as.map(a => a.href)"
     )
@@ -99,7 +101,7 @@ def test_exercise_solution_is_hidden_until_clicked(page, site_url):
     body = solution.locator(".cell").first
     assert not body.is_visible()
     solution.locator(".admonition-title, summary, button").first.click()
-    body.wait_for(state="visible", timeout=5_000)
+    body.wait_for(state="visible")
     assert body.is_visible()
 
 
