@@ -10,10 +10,10 @@ This module is the one place where the book works around a Keras bug
   functional: it threads only tracked variables through each compiled step
   and silently discards the state's new value. Every batch then starts
   from zeros, with no error.
-- **PyTorch cannot train a stateful LSTM.** The LSTM's fused path reads the
-  state variable's storage directly, and the layer assigns the new state
-  into that storage before the backward pass, which autograd rejects
-  ("modified by an inplace operation").
+- **PyTorch cannot train a stateful LSTM or GRU.** Their fused paths read
+  the state variable's storage directly, and the layer assigns the new
+  state into that storage before the backward pass, which autograd rejects
+  ("modified by an inplace operation"). SimpleRNN is not affected.
 
 :class:`TrackedStateMixin` fixes both: it creates the state with
 ``add_weight`` (tracked and non-trainable, so ``model.summary()`` counts it
@@ -21,6 +21,10 @@ as non-trainable parameters) and hands the cell a copy of the state rather
 than the variable's own storage. The layers below are Keras' own with that
 mixin. :func:`check_state_is_carried` is the guard: it raises a clear error
 rather than let a plain Keras stateful layer lose its state.
+
+``tests/test_layers.py`` checks, on each backend, whether plain Keras still
+has each bug; the day a release fixes one, its test fails and says which
+part of this module to remove.
 """
 
 from __future__ import annotations
@@ -123,8 +127,8 @@ def check_state_is_carried(model: keras.layers.Layer) -> None:
 
     On JAX a plain ``keras.layers.LSTM`` (GRU, SimpleRNN) built with
     ``stateful=True`` silently loses its state between batches; on PyTorch
-    a plain stateful LSTM cannot be trained. The layers of this module work
-    everywhere, and on TensorFlow Keras' own work too.
+    a plain stateful LSTM or GRU cannot be trained. The layers of this
+    module work everywhere, and on TensorFlow Keras' own work too.
 
     >>> check_state_is_carried(keras.Sequential([LSTM(2, stateful=True)]))
     """
@@ -136,8 +140,8 @@ def check_state_is_carried(model: keras.layers.Layer) -> None:
             continue
         if isinstance(layer, TrackedStateMixin):
             continue
-        if backend == "torch" and not isinstance(layer, keras.layers.LSTM):
-            continue  # only the LSTM's fused path assigns in place
+        if backend == "torch" and isinstance(layer, keras.layers.SimpleRNN):
+            continue  # only the gated cells' fused paths assign in place
         kind = type(layer).__name__
         name = {"jax": "JAX", "torch": "PyTorch"}[backend]
         raise ValueError(

@@ -158,6 +158,9 @@ def test_guard_refuses_a_plain_stateful_layer_where_state_is_lost():
             ValueError, match="PyTorch.*seqecho.layers.LSTM"
         ):
             check_state_is_carried(model)
+        with pytest.raises(ValueError, match="PyTorch.*seqecho.layers.GRU"):
+            check_state_is_carried(_plain_keras_stateful("GRU"))
+        check_state_is_carried(_plain_keras_stateful("SimpleRNN"))
     else:  # TensorFlow updates the untracked state in place
         check_state_is_carried(model)
         model.predict_on_batch(_data(np.random.default_rng(0))[0][:2])
@@ -206,3 +209,61 @@ def test_zero_variables_checks_its_argument():
     layers.zero_variables([])  # nothing to do
     with pytest.raises(TypeError, match="keras.Variable"):
         layers.zero_variables([np.zeros(2)])
+
+
+# Is each Keras bug that seqecho.layers works around still there? Each test
+# below asserts what plain Keras *should* do, and is a strict expected
+# failure where the bug is known: the day a Keras release fixes one, its
+# test passes, pytest reports XPASS(strict) as a failure, and the reason
+# says which part of the workaround can go.
+def _plain_keras_stateful(kind):
+    return _model(getattr(keras.layers, kind), stateful=True, steps=2)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Keras now tracks a stateful layer's state variables: remove "
+    "TrackedStateMixin._create_state_variables from seqecho/layers.py "
+    "(and, if the JAX test below passes too, the JAX case of "
+    "check_state_is_carried)",
+)
+def test_keras_bug_stateful_state_is_untracked():
+    plain = _plain_keras_stateful("SimpleRNN").get_layer("rnn")
+    tracked = {id(v) for v in plain.non_trainable_variables}
+    assert plain.states and all(id(s) in tracked for s in plain.states)
+
+
+@pytest.mark.xfail(
+    JAX,
+    strict=True,
+    reason="Keras on JAX now carries a plain stateful layer's state "
+    "through train_on_batch: remove the JAX case from "
+    "check_state_is_carried (_PROBLEMS['jax']) in seqecho/layers.py",
+)
+def test_keras_bug_jax_drops_a_plain_stateful_state():
+    # SimpleRNN: the one cell PyTorch's in-place bug (below) leaves alone.
+    keras.utils.set_random_seed(2)
+    model = _plain_keras_stateful("SimpleRNN")
+    x = np.ones((2, 2, 3), "float32")
+    model.train_on_batch(x, np.eye(3, dtype="float32")[[[0, 1], [1, 2]]])
+    state = np.asarray(model.get_layer("rnn").states[0])
+    assert np.abs(state).sum() > 0, "the state was dropped"
+
+
+@pytest.mark.xfail(
+    TORCH,
+    raises=RuntimeError,
+    strict=True,
+    reason="Keras on PyTorch now trains a plain stateful LSTM and GRU: "
+    "remove TrackedStateMixin.inner_loop (the copy of the state) and the "
+    "PyTorch case of check_state_is_carried (_PROBLEMS['torch']) in "
+    "seqecho/layers.py",
+)
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_keras_bug_torch_cannot_train_a_plain_stateful_gated_cell(kind):
+    keras.utils.set_random_seed(3)
+    model = _plain_keras_stateful(kind)
+    x = np.ones((2, 2, 3), "float32")
+    y = np.eye(3, dtype="float32")[[[0, 1], [1, 2]]]
+    losses = [float(model.train_on_batch(x, y)) for _ in range(2)]
+    assert np.isfinite(losses).all()
