@@ -7,6 +7,9 @@
 #   make bench      speed and reliability of every chapter's model (BENCH_ARGS=--quick for a short run)
 #   make bench-chapters  how long each chapter takes to run, top to bottom (benchmarks/chapters.json)
 #   make test-backends  unit tests and every notebook on JAX and on PyTorch (one .venv-<backend> each)
+#   make test-under-load  make test with two CPU-burning processes beside it (a busy laptop)
+#   make test-latest  unit tests and chapters 2, 3, 7 on the newest Keras, TensorFlow, JAX, PyTorch,
+#                   NumPy and pandas from the registry, on each backend (.venv-latest)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -24,7 +27,8 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
 .PHONY: book test lint unit nbval browser chromium lab notebooks bench bench-chapters clean \
-	test-backends $(addprefix test-,$(BACKENDS)) $(addprefix lab-,$(BACKENDS))
+	test-backends $(addprefix test-,$(BACKENDS)) $(addprefix lab-,$(BACKENDS)) \
+	test-under-load test-latest
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +60,35 @@ test-backends: $(addprefix test-,$(BACKENDS))
 $(addprefix test-,$(BACKENDS)): test-%: $(VENV)-%/.installed
 	KERAS_BACKEND=$* OMP_NUM_THREADS=1 $(VENV)-$*/bin/python -m pytest tests --ignore=tests/browser $(BACKEND_NOTEBOOKS) \
 		--nbval-lax --nbval-current-env --durations=5 $(PARALLEL)
+
+# The whole suite on a busy machine: nothing in it may depend on timing or on a race.
+test-under-load:
+	bash scripts/under_load.sh $(MAKE) test
+
+# Tomorrow's versions: the newest releases of the libraries readers upgrade (LATEST), everything
+# else as pinned, in .venv-latest; each backend runs the unit tests and LATEST_NOTEBOOKS with
+# nbval-lax, each run bounded by LATEST_LIMIT seconds. Not part of CI (it downloads and changes
+# by itself as releases appear).
+LATEST := keras tensorflow jax jaxlib torch numpy pandas
+LATEST_NOTEBOOKS ?= notebooks/02_echo_current_value.ipynb notebooks/03_stateful_mistake.ipynb \
+	notebooks/07_teacher_forcing.ipynb
+LATEST_LIMIT ?= 1800
+$(VENV)-latest/.installed: requirements.txt pyproject.toml
+	test -x $(VENV)-latest/bin/python || $(PYTHON) -m venv $(VENV)-latest
+	grep -vE '^($(subst $(eval) ,|,$(LATEST)))==' requirements.txt > $(VENV)-latest/pinned.txt
+	$(VENV)-latest/bin/python -m pip install --quiet --disable-pip-version-check -r $(VENV)-latest/pinned.txt
+	$(VENV)-latest/bin/python -m pip install --quiet --disable-pip-version-check --upgrade $(LATEST)
+	$(VENV)-latest/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+test-latest: $(VENV)-latest/.installed
+	$(VENV)-latest/bin/python -m pip list --disable-pip-version-check 2>/dev/null | grep -iwE '$(subst $(eval) ,|,$(LATEST))'
+	@status=0; for backend in tensorflow jax torch; do \
+		echo "== $$backend"; \
+		KERAS_BACKEND=$$backend OMP_NUM_THREADS=1 timeout $(LATEST_LIMIT) $(VENV)-latest/bin/python -m pytest \
+			tests --ignore=tests/browser $(LATEST_NOTEBOOKS) --nbval-lax --nbval-current-env \
+			--durations=5 $(PARALLEL) || status=1; \
+	done; exit $$status
 
 # Ruff's settings (line length to fit the book's code column, rules) are in pyproject.toml.
 lint: $(STAMP)
