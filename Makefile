@@ -4,6 +4,7 @@
 #   make lint       ruff: lint and formatting of the package, tests, scripts and notebooks
 #   make lab        open the notebooks in JupyterLab (make lab-jax, make lab-torch: on that backend)
 #   make notebooks  re-execute every notebook in place, storing its outputs
+#   make experiments  re-run the long experiments the chapters read (ONLY="ch3_one_step_budget ..." for some)
 #   make bench      speed and reliability of every chapter's model (BENCH_ARGS=--quick for a short run)
 #   make bench-chapters  how long each chapter takes to run, top to bottom (benchmarks/chapters.json)
 #   make test-backends  unit tests and every notebook on JAX and on PyTorch (one .venv-<backend> each)
@@ -28,7 +29,7 @@ export PYTHONHASHSEED := 0
 
 .PHONY: book test lint unit nbval browser chromium lab notebooks bench bench-chapters clean \
 	test-backends $(addprefix test-,$(BACKENDS)) $(addprefix lab-,$(BACKENDS)) \
-	test-under-load test-latest
+	test-under-load test-latest experiments
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -118,6 +119,15 @@ $(addprefix lab-,$(BACKENDS)): lab-%: $(VENV)-%/.installed
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
+
+# The long runs a chapter cannot afford: each script in experiments/ writes its JSON results
+# beside it (committed); tests/test_results.py fails when a script changed since its results.
+ONLY ?= $(basename $(notdir $(wildcard experiments/*.py)))
+experiments: $(STAMP)
+	@for name in $(ONLY); do \
+		echo "== experiments/$$name.py"; \
+		$(BIN)/python experiments/$$name.py || exit 1; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
