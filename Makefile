@@ -67,13 +67,14 @@ test-under-load:
 	bash scripts/under_load.sh $(MAKE) test
 
 # Tomorrow's versions: the newest releases of the libraries readers upgrade (LATEST), everything
-# else as pinned, in .venv-latest; each backend runs the unit tests and LATEST_NOTEBOOKS with
-# nbval-lax, each run bounded by LATEST_LIMIT seconds. Not part of CI (it downloads and changes
-# by itself as releases appear).
+# else as pinned, in .venv-latest; each backend (LATEST_BACKENDS) runs the unit tests and
+# LATEST_NOTEBOOKS with nbval-lax, each run bounded by LATEST_LIMIT seconds. Not part of CI
+# (it downloads, and changes by itself as releases appear).
 LATEST := keras tensorflow jax jaxlib torch numpy pandas
 LATEST_NOTEBOOKS ?= notebooks/02_echo_current_value.ipynb notebooks/03_stateful_mistake.ipynb \
 	notebooks/07_teacher_forcing.ipynb
 LATEST_LIMIT ?= 1800
+LATEST_BACKENDS ?= tensorflow jax torch
 $(VENV)-latest/.installed: requirements.txt pyproject.toml
 	test -x $(VENV)-latest/bin/python || $(PYTHON) -m venv $(VENV)-latest
 	grep -vE '^($(subst $(eval) ,|,$(LATEST)))==' requirements.txt > $(VENV)-latest/pinned.txt
@@ -84,7 +85,7 @@ $(VENV)-latest/.installed: requirements.txt pyproject.toml
 
 test-latest: $(VENV)-latest/.installed
 	$(VENV)-latest/bin/python -m pip list --disable-pip-version-check 2>/dev/null | grep -iwE '$(subst $(eval) ,|,$(LATEST))'
-	@status=0; for backend in tensorflow jax torch; do \
+	@status=0; for backend in $(LATEST_BACKENDS); do \
 		echo "== $$backend"; \
 		KERAS_BACKEND=$$backend OMP_NUM_THREADS=1 timeout $(LATEST_LIMIT) $(VENV)-latest/bin/python -m pytest \
 			tests --ignore=tests/browser $(LATEST_NOTEBOOKS) --nbval-lax --nbval-current-env \
