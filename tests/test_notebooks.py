@@ -172,7 +172,7 @@ def test_a_stuck_cell_fails_with_its_name(tmp_path):
                 "-p",
                 "no:cacheprovider",
             ),
-            *("--nbval-cell-timeout=2", "--color=no"),
+            *("--nbval-cell-timeout=10", "--color=no"),
         ],
         cwd=tmp_path,
         capture_output=True,
@@ -181,4 +181,4 @@ def test_a_stuck_cell_fails_with_its_name(tmp_path):
     )
     assert done.returncode == 1, done.stdout[-2000:]
     assert "FAILED stuck.ipynb::Cell 1" in done.stdout
-    assert "Timeout of 2 seconds exceeded executing cell" in done.stdout
+    assert "Timeout of 10 seconds exceeded executing cell" in done.stdout
