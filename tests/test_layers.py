@@ -59,12 +59,18 @@ def test_two_halves_through_a_stateful_layer_equal_the_whole_sequence(kind):
     )
 
 
+def _two_step_batch():
+    """A batch of 2 two-step sequences of 3 features, with one-hot
+    targets, for the stateful models ``_model`` builds."""
+    x = np.ones((2, 2, 3), "float32")
+    return x, np.eye(3, dtype="float32")[[[0, 1], [1, 2]]]
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_training_carries_state_and_reset_restores_the_start(kind):
     keras.utils.set_random_seed(1)
     model = _model(KINDS[kind], stateful=True, steps=2)
-    x = np.ones((2, 2, 3), "float32")
-    y = np.eye(3, dtype="float32")[[[0, 1], [1, 2]]]
+    x, y = _two_step_batch()
     model.train_on_batch(x, y)  # trains, and leaves a non-zero state behind
     state = [np.asarray(s).copy() for s in model.get_layer("rnn").states]
     assert all(np.abs(s).sum() > 0 for s in state), (
@@ -244,8 +250,7 @@ def test_keras_bug_jax_drops_a_plain_stateful_state():
     # SimpleRNN: the one cell PyTorch's in-place bug (below) leaves alone.
     keras.utils.set_random_seed(2)
     model = _plain_keras_stateful("SimpleRNN")
-    x = np.ones((2, 2, 3), "float32")
-    model.train_on_batch(x, np.eye(3, dtype="float32")[[[0, 1], [1, 2]]])
+    model.train_on_batch(*_two_step_batch())
     state = np.asarray(model.get_layer("rnn").states[0])
     assert np.abs(state).sum() > 0, "the state was dropped"
 
@@ -263,7 +268,6 @@ def test_keras_bug_jax_drops_a_plain_stateful_state():
 def test_keras_bug_torch_cannot_train_a_plain_stateful_gated_cell(kind):
     keras.utils.set_random_seed(3)
     model = _plain_keras_stateful(kind)
-    x = np.ones((2, 2, 3), "float32")
-    y = np.eye(3, dtype="float32")[[[0, 1], [1, 2]]]
+    x, y = _two_step_batch()
     losses = [float(model.train_on_batch(x, y)) for _ in range(2)]
     assert np.isfinite(losses).all()
