@@ -11,7 +11,7 @@ data stream continued) on the chapter's 1,000 unseen sequences per gap.
 The SimpleRNN, GRU and LSTM run at the chapter's rate, 0.01; the GRU and
 the LSTM also at 0.003, from the same initial weights.
 
-Run: make experiments ONLY=ch8_gap_budget (about 6 minutes on 2 CPU
+Run: make experiments ONLY=ch8_gap_budget (about 4 minutes on 2 CPU
 cores).
 """
 
