@@ -16,7 +16,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb)) book/speed_and_reliability.ipynb
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb)) book/speed_and_reliability.ipynb \
+	book/troubleshooting.ipynb
 BACKENDS  := jax torch
 # The notebooks test-jax and test-torch run (CI runs a subset on PyTorch, the slowest).
 BACKEND_NOTEBOOKS ?= $(NOTEBOOKS)

@@ -9,6 +9,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# Book pages held to the chapters' checks as documents (not to the chapter
+# template). On the troubleshooting page, errors are the content: each one
+# is stored by a cell tagged raises-exception.
+PAGES = [ROOT / "book" / "troubleshooting.ipynb"]
+DOCUMENTS = NOTEBOOKS + PAGES
+
+
+def ids(path):
+    return path.stem
 
 
 def load(path):
@@ -28,7 +37,7 @@ def test_every_notebook_is_in_the_table_of_contents_and_numbered():
     ]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=ids)
 def test_notebook_is_committed_executed_in_order_without_errors(path):
     code = [
         c
@@ -39,9 +48,13 @@ def test_notebook_is_committed_executed_in_order_without_errors(path):
         range(1, len(code) + 1)
     ), "re-run the notebook top to bottom (make notebooks)"
     for cell in code:
-        assert not any(
-            o["output_type"] == "error" for o in cell["outputs"]
-        ), source(cell)[:80]
+        raised = any(o["output_type"] == "error" for o in cell["outputs"])
+        expected = "raises-exception" in cell["metadata"].get("tags", [])
+        assert raised == expected, (
+            "an error stored by a cell not tagged raises-exception"
+            if raised
+            else "tagged raises-exception, but stored no error"
+        ) + f": {source(cell)[:80]}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -71,7 +84,7 @@ def ignored(cell):
     return "nbval-ignore-output" in cell.get("metadata", {}).get("tags", [])
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=ids)
 def test_ignored_outputs_are_tagged_and_followed_by_a_checked_assertion(
     path,
 ):
@@ -88,7 +101,7 @@ def test_ignored_outputs_are_tagged_and_followed_by_a_checked_assertion(
             )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=ids)
 def test_outputs_are_short_and_seeds_fixed(path):
     cells = load(path)["cells"]
     for cell in cells:

@@ -11,8 +11,9 @@
   the thebe scripts that Jupyter Book adds to every page are left out,
   and so is the thebe configuration each page carries (it names a Binder
   repository of thebe's own examples).
-- Printed output: ``static/seqecho.css`` wraps long printed lines at the
-  page's edge, as JupyterLab does, instead of a sideways scroll.
+- Printed output: ``static/seqecho.css`` wraps long printed lines and
+  stored errors at the page's edge, as JupyterLab does, instead of a
+  sideways scroll.
 """
 
 from __future__ import annotations

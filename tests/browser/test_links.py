@@ -189,7 +189,8 @@ def test_links_check_rejects_placeholders_and_other_repositories():
 
 @pytest.fixture(scope="module")
 def with_repository(tmp_path_factory) -> dict[str, str]:
-    """A two-page book (the setup page and a tiny chapter) built with
+    """A small book (the setup page, a tiny chapter and a stand-in for the
+    troubleshooting page, which the setup page links to) built with
     repository.url set."""
     book = tmp_path_factory.mktemp("book")
     config = yaml.safe_load(CONFIG.read_text())
@@ -205,8 +206,10 @@ def with_repository(tmp_path_factory) -> dict[str, str]:
     (book / "_config.yml").write_text(yaml.safe_dump(config))
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: setup\nchapters:\n- file: notebooks/tiny\n"
+        "- file: troubleshooting\n"
     )
     (book / "setup.md").write_text((ROOT / "book" / "setup.md").read_text())
+    (book / "troubleshooting.md").write_text("# Errors and their fixes\n")
     (book / "notebooks").mkdir()
     (book / "notebooks" / "tiny.ipynb").write_text(
         __import__("json").dumps(TINY_CHAPTER)
