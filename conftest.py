@@ -1,5 +1,5 @@
-"""nbval settings for the book's notebook pages, as for the chapters: stderr
-is not compared (library warnings and native log lines vary)."""
+"""nbval settings for every notebook, the chapters and the book's pages:
+stderr is not compared (library warnings and native log lines vary)."""
 
 
 def pytest_collectstart(collector):
