@@ -57,7 +57,7 @@ def test_notebook_is_committed_executed_in_order_without_errors(path):
         ) + f": {source(cell)[:80]}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_notebook_follows_the_chapter_template(path):
     cells = load(path)["cells"]
     first = source(cells[0])
