@@ -9,8 +9,11 @@ check their input.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
+import keras
 import numpy as np
 import pandas as pd
 
@@ -456,3 +459,355 @@ def get_echo_dataset(
     )
     eye = np.eye(cardinality, dtype=np.float32)
     return eye[source], eye[shifted], eye[target]
+
+
+# Variable-length token sequences ----------------------------------------
+
+#: The token ids of padding, the decoder's start and the end of a sequence;
+#: a sequence's own values are tokens ``FIRST_VALUE`` and up.
+PAD, START, END = 0, 1, 2
+FIRST_VALUE = 3
+#: The names :func:`token_lookup` gives the start and end tokens.
+START_NAME, END_NAME = "<start>", "<end>"
+
+
+def echo_frames(
+    sequences: Sequence[Sequence[int]], *, reverse: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Frame token sequences of any length for an encoder-decoder.
+
+    Each sequence holds value tokens (``>= FIRST_VALUE``). The target is
+    the sequence (or its reverse) followed by ``END``; the decoder input
+    is ``START`` followed by the target without its ``END``; all three
+    are padded with ``PAD`` after their end to the longest, by
+    ``keras.utils.pad_sequences``. Returns ``source`` (n, longest),
+    ``decoder_input`` and ``target`` (n, longest + 1), integer tokens.
+
+    >>> source, decoder_input, target = echo_frames([[5, 6, 7], [8]])
+    >>> source.tolist(), decoder_input.tolist(), target.tolist()
+    ([[5, 6, 7], [8, 0, 0]], [[1, 5, 6, 7], [1, 8, 0, 0]], \
+[[5, 6, 7, 2], [8, 2, 0, 0]])
+    """
+    if not isinstance(reverse, bool):
+        raise TypeError(f"reverse must be a bool, got {reverse!r}")
+    if isinstance(sequences, np.ndarray) and sequences.ndim == 2:
+        sequences = list(sequences)
+    if len(sequences) == 0:
+        raise ValueError("sequences must hold at least one sequence")
+    rows = []
+    for i, sequence in enumerate(sequences):
+        row = np.asarray(sequence)
+        if row.ndim != 1 or len(row) == 0:
+            raise ValueError(
+                f"sequence {i} must be a non-empty 1-D sequence of "
+                f"tokens, got shape {row.shape}"
+            )
+        if not np.issubdtype(row.dtype, np.integer):
+            raise TypeError(
+                f"sequence {i} must hold integer tokens, got {row.dtype}"
+            )
+        if row.min() < FIRST_VALUE:
+            raise ValueError(
+                f"sequence {i} holds token {row.min()}: value tokens "
+                f"must be >= {FIRST_VALUE} (0, 1 and 2 are padding, start "
+                "and end)"
+            )
+        rows.append(row[::-1] if reverse else row)
+    targets = [np.append(row, END) for row in rows]
+    shifted = [np.insert(row, 0, START) for row in rows]
+
+    def pad(parts):
+        return keras.utils.pad_sequences(
+            parts, padding="post", value=PAD, dtype="int32"
+        )
+
+    return (
+        pad([np.asarray(s) for s in sequences]),
+        pad(shifted),
+        pad(targets),
+    )
+
+
+def variable_echo(
+    n_samples: int,
+    n_values: int,
+    min_length: int,
+    max_length: int,
+    *,
+    reverse: bool = False,
+    seed: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Random sources of ``min_length`` to ``max_length`` values, framed
+    by :func:`echo_frames`.
+
+    Each source's length is drawn uniformly, then its values uniformly
+    from the ``n_values`` value tokens ``FIRST_VALUE .. FIRST_VALUE +
+    n_values - 1``. Returns ``source`` (n_samples, max_length),
+    ``decoder_input`` and ``target`` (n_samples, max_length + 1), padded
+    with ``PAD``; the longest source may be shorter than ``max_length``,
+    the arrays are padded to ``max_length`` all the same.
+
+    >>> source, _, target = variable_echo(2, 20, 2, 4, seed=0)
+    >>> source.tolist(), target.tolist()
+    ([[13, 8, 9, 3], [4, 3, 6, 0]], [[13, 8, 9, 3, 2], [4, 3, 6, 2, 0]])
+    """
+    n_samples = check_int("n_samples", n_samples, minimum=1)
+    n_values = check_int("n_values", n_values, minimum=2)
+    min_length = check_int("min_length", min_length, minimum=1)
+    max_length = check_int("max_length", max_length, minimum=min_length)
+    rng = as_generator(seed)
+    lengths = rng.integers(min_length, max_length + 1, size=n_samples)
+    values = rng.integers(
+        FIRST_VALUE, FIRST_VALUE + n_values, size=(n_samples, max_length)
+    )
+    source, shifted, target = echo_frames(
+        [row[:n] for row, n in zip(values, lengths, strict=True)],
+        reverse=reverse,
+    )
+    width = max_length - source.shape[1]
+    return (
+        np.pad(source, ((0, 0), (0, width))),
+        np.pad(shifted, ((0, 0), (0, width))),
+        np.pad(target, ((0, 0), (0, width))),
+    )
+
+
+def token_lookup(
+    values: Sequence[str] | Sequence[int],
+) -> keras.layers.StringLookup | keras.layers.IntegerLookup:
+    """A Keras lookup layer mapping ``values`` to value tokens, with the
+    book's padding, start and end tokens before them.
+
+    Strings get a ``StringLookup``, integers an ``IntegerLookup``. The
+    vocabulary is the sorted distinct ``values`` after ``START_NAME`` and
+    ``END_NAME`` (for integers, -2 and -3), with the mask token (``""``,
+    for integers -1) at ``PAD``; so ``START``, ``END`` and the values
+    ``FIRST_VALUE, FIRST_VALUE + 1, ...`` come out as the rest of the book
+    expects. There are no out-of-vocabulary tokens: use
+    :func:`encode_tokens`, which names anything the vocabulary lacks.
+
+    >>> lookup = token_lookup(list("banana"))
+    >>> [str(v) for v in lookup.get_vocabulary()]
+    ['', '<start>', '<end>', 'a', 'b', 'n']
+    """
+    distinct = set(values)
+    if len(distinct) < 1:
+        raise ValueError("values must hold at least one value")
+    kinds = {type(v).__name__ for v in distinct}
+    if not (
+        all(isinstance(v, str) for v in distinct)
+        or all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+            for v in distinct
+        )
+    ):
+        raise TypeError(
+            "values must be all strings or all integers, got "
+            f"{sorted(kinds)}"
+        )
+    distinct = sorted(distinct)
+    if all(isinstance(v, str) for v in distinct):
+        if "" in distinct or {START_NAME, END_NAME} & set(distinct):
+            raise ValueError(
+                f"values must not include '', {START_NAME!r} or "
+                f"{END_NAME!r}: they are the padding, start and end tokens"
+            )
+        return keras.layers.StringLookup(
+            vocabulary=[START_NAME, END_NAME, *distinct],
+            mask_token="",
+            num_oov_indices=0,
+        )
+    if min(distinct) < 0:
+        raise ValueError(
+            f"integer values must be >= 0, got {min(distinct)}"
+        )
+    return keras.layers.IntegerLookup(
+        vocabulary=[-2, -3, *[int(v) for v in distinct]],
+        mask_token=-1,
+        num_oov_indices=0,
+    )
+
+
+def encode_tokens(
+    lookup: keras.layers.StringLookup | keras.layers.IntegerLookup,
+    sequences: Sequence[Sequence],
+) -> list[np.ndarray]:
+    """Each sequence's values as tokens of ``lookup``, in one call of the
+    layer.
+
+    ``sequences`` is a list of sequences of values (a word is a sequence
+    of characters). Every value must be in the vocabulary; the first one
+    that is not is named with its sequence. Returns one 1-D integer array
+    per sequence.
+
+    >>> lookup = token_lookup(list("abn"))
+    >>> [t.tolist() for t in encode_tokens(lookup, ["banana", "ab"])]
+    [[4, 3, 5, 3, 5, 3], [3, 4]]
+    """
+    vocabulary = lookup.get_vocabulary()
+    known, mask = set(vocabulary[FIRST_VALUE:]), vocabulary[PAD]
+    rows = [list(s) for s in sequences]
+    if len(rows) == 0 or min(len(r) for r in rows) == 0:
+        raise ValueError("sequences must be non-empty, and so must each")
+    for i, row in enumerate(rows):
+        unknown = [v for v in row if v not in known]
+        if unknown:
+            raise ValueError(
+                f"sequence {i} ({sequences[i]!r}) holds {unknown[0]!r}, "
+                "which is not in the lookup's vocabulary"
+            )
+    lengths = [len(r) for r in rows]
+    padded = np.full((len(rows), max(lengths)), mask, dtype=object)
+    for i, row in enumerate(rows):
+        padded[i, : len(row)] = row
+    dtype = "int64" if isinstance(mask, (int, np.integer)) else str
+    tokens = keras.ops.convert_to_numpy(lookup(padded.astype(dtype)))
+    return [
+        np.array(t[:n], dtype="int32")
+        for t, n in zip(tokens, lengths, strict=True)
+    ]
+
+
+def decode_tokens(
+    lookup: keras.layers.StringLookup | keras.layers.IntegerLookup,
+    tokens: np.ndarray,
+) -> list[list]:
+    """The values of each row of ``tokens``, up to its first ``END`` (start
+    and padding dropped): the inverse of :func:`encode_tokens`.
+
+    >>> lookup = token_lookup(list("abn"))
+    >>> decode_tokens(lookup, np.array([[4, 3, 2, 0], [1, 5, 3, 5]]))
+    [['b', 'a'], ['n', 'a', 'n']]
+    """
+    tokens = check_array("tokens", tokens, ndim=2)
+    vocabulary = np.array(
+        [
+            getattr(v, "item", lambda v=v: v)()
+            for v in lookup.get_vocabulary()
+        ],
+        dtype=object,
+    )
+    if tokens.min() < 0 or tokens.max() >= len(vocabulary):
+        raise ValueError(
+            f"tokens must be in [0, {len(vocabulary) - 1}], got "
+            f"{tokens.min()}..{tokens.max()}"
+        )
+    rows = []
+    for row in tokens:
+        ends = np.flatnonzero(row == END)
+        row = row[: ends[0]] if len(ends) else row
+        rows.append(vocabulary[row[row >= FIRST_VALUE]].tolist())
+    return rows
+
+
+def _file(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path} is empty")
+    return path
+
+
+def load_sequences(
+    path: str | os.PathLike,
+    *,
+    values: tuple[int, int] | None = None,
+) -> list[np.ndarray]:
+    """Integer sequences from a CSV file with columns ``sequence`` and
+    ``value``, one row per step.
+
+    Rows with the same ``sequence`` id form one sequence, in the order of
+    the file; sequences come in the order they first appear. With
+    ``values=(low, high)``, every value must lie in ``low .. high``. A
+    missing column, a row with more or fewer fields than the header, a
+    value that is not an integer or one out of range raises
+    ``ValueError`` naming the file and the line.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = path.write_text("sequence,value\\n0,7\\n0,9\\n1,8\\n")
+    >>> [s.tolist() for s in load_sequences(path)]
+    [[7, 9], [8]]
+    """
+    path = _file(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as error:
+        raise ValueError(f"{path}: {error}") from None
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{path} is empty") from None
+    missing = {"sequence", "value"} - set(table.columns)
+    if missing:
+        raise ValueError(
+            f"{path}: the header must name the columns 'sequence' and "
+            f"'value', got {list(table.columns)}"
+        )
+    if len(table) == 0:
+        raise ValueError(f"{path} has a header but no rows")
+    numbers = {}
+    for column in ("sequence", "value"):
+        parsed = pd.to_numeric(table[column], errors="coerce")
+        bad = parsed.isna() | (parsed != parsed.round())
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(
+                f"{path}, line {row + 2}: {column} "
+                f"{table[column].iloc[row]!r} is not an integer"
+            )
+        numbers[column] = parsed.astype("int64").to_numpy()
+    if values is not None:
+        low, high = (
+            check_int(f"values[{i}]", v) for i, v in enumerate(values)
+        )
+        outside = (numbers["value"] < low) | (numbers["value"] > high)
+        if outside.any():
+            row = int(np.flatnonzero(outside)[0])
+            raise ValueError(
+                f"{path}, line {row + 2}: value {numbers['value'][row]} "
+                f"is outside {low}..{high}"
+            )
+    ids = pd.Series(numbers["sequence"])
+    return [
+        numbers["value"][index]
+        for index in ids.groupby(ids, sort=False).indices.values()
+    ]
+
+
+def load_words(
+    path: str | os.PathLike, *, max_length: int | None = None
+) -> list[str]:
+    """The words of a text file with one word per line (blank lines
+    skipped).
+
+    A line holding a space or a tab (more than one word), or a word longer
+    than ``max_length``, raises ``ValueError`` naming the file and line.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "w.txt"
+    >>> _ = path.write_text("echo\\n\\nmemory\\n")
+    >>> load_words(path)
+    ['echo', 'memory']
+    """
+    path = _file(path)
+    if max_length is not None:
+        max_length = check_int("max_length", max_length, minimum=1)
+    words = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        word = line.strip()
+        if not word:
+            continue
+        if len(word.split()) > 1:
+            raise ValueError(
+                f"{path}, line {number}: {word!r} is more than one word"
+            )
+        if max_length is not None and len(word) > max_length:
+            raise ValueError(
+                f"{path}, line {number}: {word!r} is longer than "
+                f"max_length={max_length}"
+            )
+        words.append(word)
+    if not words:
+        raise ValueError(f"{path} holds no words")
+    return words

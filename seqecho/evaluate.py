@@ -16,7 +16,7 @@ from seqecho.batches import (
     check_batching,
     split_example,
 )
-from seqecho.data import as_generator
+from seqecho.data import END, PAD, START, as_generator
 from seqecho.models import (
     check_state_is_carried,
     fixed_batch_size,
@@ -438,3 +438,167 @@ def predict_attention_sequence(
         previous = eye[np.argmax(outputs[-1], axis=-1)][:, None, :]
     probs, weights = np.stack(outputs, axis=1), np.stack(weights, axis=1)
     return (probs[0], weights[0]) if single else (probs, weights)
+
+
+# Decoding integer tokens of any length ----------------------------------
+
+
+def _token_source(
+    infenc: keras.Model, infdec: keras.Model, source, max_length: int
+) -> tuple[np.ndarray, int]:
+    """Check the arguments of token decoding; return the source as a 2-D
+    ``int32`` array and ``max_length``."""
+    if len(infdec.inputs) != 1 + len(infenc.outputs):
+        raise ValueError(
+            "infdec must take the previous token and the states infenc "
+            f"returns: infenc returns {len(infenc.outputs)} states, infdec "
+            f"takes {len(infdec.inputs)} inputs"
+        )
+    source = np.asarray(source)
+    if source.ndim != 2 or not np.issubdtype(source.dtype, np.integer):
+        raise ValueError(
+            "source must be a 2-D array of integer tokens (samples, "
+            f"steps), got shape {source.shape} and dtype {source.dtype}"
+        )
+    if source.shape[0] < 1 or source.shape[1] < 1:
+        raise ValueError(f"source must not be empty, got {source.shape}")
+    max_length = check_int("max_length", max_length, minimum=1)
+    return source.astype("int32"), max_length
+
+
+def _states(out) -> list[np.ndarray]:
+    return [
+        np.asarray(s) for s in (out if isinstance(out, list) else [out])
+    ]
+
+
+def greedy_decode(
+    infenc: keras.Model, infdec: keras.Model, source, max_length: int
+) -> np.ndarray:
+    """Greedy decoding of integer tokens that stops each sequence at its
+    own end token.
+
+    For the inference models of
+    :func:`seqecho.models.define_token_models`, or any pair where
+    ``infenc`` maps sources to states and ``infdec`` maps ``[previous
+    token, *states]`` to ``[distribution, *states]``. The whole batch is
+    decoded together, one decoder call per step, starting from ``START``;
+    a sequence that has produced ``END`` gets ``PAD`` from then on, and
+    decoding stops when every sequence has ended or after ``max_length``
+    steps. Returns tokens (samples, max_length), ``END`` included.
+
+    >>> from seqecho.models import define_token_models
+    >>> _, infenc, infdec = define_token_models(8, 4)
+    >>> greedy_decode(infenc, infdec, [[3, 4, 5]], 6).shape
+    (1, 6)
+    """
+    source, max_length = _token_source(infenc, infdec, source, max_length)
+    states = _states(infenc.predict_on_batch(source))
+    previous = np.full((len(source), 1), START, dtype="int32")
+    tokens = np.full((len(source), max_length), PAD, dtype="int32")
+    ended = np.zeros(len(source), dtype=bool)
+    for t in range(max_length):
+        probs, *states = infdec.predict_on_batch([previous, *states])
+        token = np.asarray(probs)[:, -1].argmax(-1).astype("int32")
+        tokens[:, t] = np.where(ended, PAD, token)
+        ended |= token == END
+        if ended.all():
+            break
+        previous = tokens[:, t : t + 1]
+    return tokens
+
+
+def beam_search(
+    infenc: keras.Model,
+    infdec: keras.Model,
+    source,
+    width: int,
+    max_length: int,
+    *,
+    length_penalty: float = 1.0,
+) -> np.ndarray:
+    """Beam-search decoding of integer tokens, batched.
+
+    Keeps the ``width`` likeliest partial outputs of each source (ranked
+    by their summed log-probability), extending every one by every token
+    at each step; all sources' hypotheses go through the decoder in one
+    call per step. A hypothesis that has produced ``END`` is finished: it
+    stays in the beam, extended by ``PAD`` at no cost. At the end, each
+    source's output is the hypothesis with the best summed log-probability
+    divided by ``length ** length_penalty`` (its length counts ``END``):
+    0 ranks by the plain sum, which favours short outputs; 1 (the
+    default) by the mean log-probability per token. Width 1 is
+    :func:`greedy_decode`. Returns tokens (samples, max_length).
+
+    >>> from seqecho.models import define_token_models
+    >>> _, infenc, infdec = define_token_models(8, 4)
+    >>> beam_search(infenc, infdec, [[3, 4, 5]], 3, 6).shape
+    (1, 6)
+    """
+    source, max_length = _token_source(infenc, infdec, source, max_length)
+    n_tokens = int(infdec.outputs[0].shape[-1])
+    k = check_int("width", width, minimum=1, maximum=n_tokens)
+    if not isinstance(length_penalty, (int, float)) or length_penalty < 0:
+        raise ValueError(
+            f"length_penalty must be a number >= 0, got {length_penalty!r}"
+        )
+    n = len(source)
+    states = [
+        np.repeat(s, k, axis=0)
+        for s in _states(infenc.predict_on_batch(source))
+    ]
+    scores = np.full((n, k), -np.inf)
+    scores[:, 0] = 0.0  # the beams start as one hypothesis
+    tokens = np.full((n, k, max_length), PAD, dtype="int32")
+    lengths = np.zeros((n, k))
+    ended = np.zeros((n, k), dtype=bool)
+    previous = np.full((n * k, 1), START, dtype="int32")
+    for t in range(max_length):
+        probs, *states = infdec.predict_on_batch([previous, *states])
+        probs = np.asarray(probs)[:, -1].reshape(n, k, n_tokens)
+        logp = np.log(np.maximum(probs, 1e-30))
+        logp[ended] = -np.inf  # a finished hypothesis only pads
+        logp[ended, PAD] = 0.0
+        total = (scores[:, :, None] + logp).reshape(n, k * n_tokens)
+        best = np.argsort(-total, axis=1, kind="stable")[:, :k]
+        beam, token = best // n_tokens, (best % n_tokens).astype("int32")
+        scores = np.take_along_axis(total, best, axis=1)
+        rows = (np.arange(n)[:, None] * k + beam).ravel()
+        states = [np.asarray(s)[rows] for s in states]
+        tokens = np.take_along_axis(tokens, beam[:, :, None], axis=1)
+        tokens[:, :, t] = token
+        was_ended = np.take_along_axis(ended, beam, axis=1)
+        lengths = np.take_along_axis(lengths, beam, axis=1) + ~was_ended
+        ended = was_ended | (token == END)
+        if ended.all():
+            break
+        previous = token.reshape(-1, 1)
+    ranked = scores / np.maximum(lengths, 1) ** length_penalty
+    return tokens[np.arange(n), ranked.argmax(axis=1)]
+
+
+def token_hits(target, predicted) -> tuple[np.ndarray, np.ndarray]:
+    """Per source: whether the whole output is right, and the fraction of
+    the target's tokens (``END`` included) right at their position.
+
+    ``target`` and ``predicted`` are 2-D token arrays padded with ``PAD``;
+    the narrower is padded to the wider, so an output that runs past the
+    target's end is not exactly right.
+
+    >>> exact, per_token = token_hits([[5, 6, 2, 0]], [[5, 7, 2]])
+    >>> exact.tolist(), per_token.tolist()
+    ([False], [0.6666666666666666])
+    """
+    target = check_array("target", target, ndim=2)
+    predicted = check_array("predicted", predicted, ndim=2)
+    if len(target) != len(predicted):
+        raise ValueError(
+            f"target and predicted must have as many rows, got "
+            f"{len(target)} and {len(predicted)}"
+        )
+    width = max(target.shape[1], predicted.shape[1])
+    target = np.pad(target, ((0, 0), (0, width - target.shape[1])))
+    predicted = np.pad(predicted, ((0, 0), (0, width - predicted.shape[1])))
+    same, real = target == predicted, target != PAD
+    per_token = (same & real).sum(1) / np.maximum(real.sum(1), 1)
+    return same.all(axis=1), per_token

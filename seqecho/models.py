@@ -28,6 +28,7 @@ __all__ = [
     "count_parameters",
     "define_attention_models",
     "define_models",
+    "define_token_models",
     "fixed_batch_size",
     "inference_models",
     "is_stateful",
@@ -40,7 +41,11 @@ __all__ = [
 ]
 
 
-def _compile(model: keras.Model, learning_rate: float) -> keras.Model:
+def _compile(
+    model: keras.Model,
+    learning_rate: float,
+    loss: str = "categorical_crossentropy",
+) -> keras.Model:
     if (
         not isinstance(learning_rate, (int, float))
         or isinstance(learning_rate, bool)
@@ -51,7 +56,7 @@ def _compile(model: keras.Model, learning_rate: float) -> keras.Model:
             f"{learning_rate!r}"
         )
     model.compile(
-        loss="categorical_crossentropy",
+        loss=loss,
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         weighted_metrics=[
             "accuracy"
@@ -308,11 +313,13 @@ def define_models(
 
 def inference_models(model: keras.Model) -> tuple[keras.Model, keras.Model]:
     """Rebuild the inference encoder and decoder from a trained (or loaded)
-    training model.
+    training model of :func:`define_models` or :func:`define_token_models`.
 
     Layers are found by name (``encoder_lstm``, ``decoder_lstm``,
-    ``decoder_dense``), never by position, so this works on a model loaded
-    from a ``.keras`` file.
+    ``decoder_dense``, and for token models ``encoder_embedding`` and
+    ``decoder_embedding``), never by position, so this works on a model
+    loaded from a ``.keras`` file. A token model's inference models take
+    integer tokens where the one-hot models take one-hot vectors.
     """
     try:
         encoder_lstm = model.get_layer("encoder_lstm")
@@ -320,18 +327,33 @@ def inference_models(model: keras.Model) -> tuple[keras.Model, keras.Model]:
         dense = model.get_layer("decoder_dense")
     except ValueError as error:
         raise ValueError(
-            f"model is not a define_models() training model: {error}"
+            "model is not a define_models() or define_token_models() "
+            f"training model: {error}"
         ) from None
-    n_input = model.get_layer("encoder_inputs").batch_shape[-1]
-    n_output = model.get_layer("decoder_inputs").batch_shape[-1]
-    source = keras.Input(shape=(None, n_input), name="infenc_source")
-    _, h, c = encoder_lstm(source)
+    names = {layer.name for layer in model.layers}
+    if "encoder_embedding" in names:  # integer tokens in
+        encode = model.get_layer("encoder_embedding")
+        embed = model.get_layer("decoder_embedding")
+        source = keras.Input(
+            shape=(None,), dtype="int32", name="infenc_source"
+        )
+        previous = keras.Input(
+            shape=(None,), dtype="int32", name="infdec_previous"
+        )
+    else:  # one-hot vectors in
+        n_input = model.get_layer("encoder_inputs").batch_shape[-1]
+        n_output = model.get_layer("decoder_inputs").batch_shape[-1]
+        source = keras.Input(shape=(None, n_input), name="infenc_source")
+        previous = keras.Input(
+            shape=(None, n_output), name="infdec_previous"
+        )
+        encode = embed = None
+    _, h, c = encoder_lstm(encode(source) if encode else source)
     infenc = keras.Model(source, [h, c], name="inference_encoder")
-    previous = keras.Input(shape=(None, n_output), name="infdec_previous")
     h_in = keras.Input(shape=(decoder_lstm.units,), name="infdec_h")
     c_in = keras.Input(shape=(decoder_lstm.units,), name="infdec_c")
     decoded, h_out, c_out = decoder_lstm(
-        previous, initial_state=[h_in, c_in]
+        embed(previous) if embed else previous, initial_state=[h_in, c_in]
     )
     infdec = keras.Model(
         [previous, h_in, c_in],
@@ -339,6 +361,65 @@ def inference_models(model: keras.Model) -> tuple[keras.Model, keras.Model]:
         name="inference_decoder",
     )
     return infenc, infdec
+
+
+def define_token_models(
+    n_tokens: int,
+    n_units: int,
+    *,
+    embedding_dim: int = 16,
+    mask: bool = True,
+    learning_rate: float = 1e-2,
+) -> tuple[keras.Model, keras.Model, keras.Model]:
+    """The teacher-forced encoder-decoder of :func:`define_models` for
+    integer tokens: an ``Embedding`` in front of each LSTM.
+
+    Sources, decoder inputs and targets are integer tokens in
+    ``[0, n_tokens)`` (as :func:`seqecho.data.echo_frames` makes them),
+    the loss is sparse categorical cross-entropy. With ``mask=True`` both
+    embeddings have ``mask_zero=True``: the encoder skips padding (token
+    0) and the loss and metrics ignore target steps whose decoder input
+    is padding. With ``mask=False`` padding is an ordinary token, read by
+    the encoder and scored by the loss. Returns ``(model, infenc,
+    infdec)`` sharing one set of weights; the inference models take
+    tokens (see :func:`inference_models`).
+
+    >>> model, infenc, infdec = define_token_models(23, 32)
+    >>> [tuple(t.shape) for t in infdec.inputs]
+    [(None, None), (None, 32), (None, 32)]
+    """
+    n_tokens = check_int("n_tokens", n_tokens, minimum=4)
+    n_units = check_int("n_units", n_units, minimum=1)
+    embedding_dim = check_int("embedding_dim", embedding_dim, minimum=1)
+    if not isinstance(mask, bool):
+        raise TypeError(f"mask must be a bool, got {mask!r}")
+    source = keras.Input(
+        shape=(None,), dtype="int32", name="encoder_inputs"
+    )
+    shifted = keras.Input(
+        shape=(None,), dtype="int32", name="decoder_inputs"
+    )
+
+    def embedding(name):
+        return keras.layers.Embedding(
+            n_tokens, embedding_dim, mask_zero=mask, name=name
+        )
+
+    _, h, c = keras.layers.LSTM(
+        n_units, return_state=True, name="encoder_lstm"
+    )(embedding("encoder_embedding")(source))
+    decoded, _, _ = keras.layers.LSTM(
+        n_units,
+        return_sequences=True,
+        return_state=True,
+        name="decoder_lstm",
+    )(embedding("decoder_embedding")(shifted), initial_state=[h, c])
+    outputs = keras.layers.Dense(
+        n_tokens, activation="softmax", name="decoder_dense"
+    )(decoded)
+    model = keras.Model([source, shifted], outputs, name="token_echo")
+    _compile(model, learning_rate, loss="sparse_categorical_crossentropy")
+    return (model, *inference_models(model))
 
 
 # : The recurrent cells :func:`build_recurrent` builds, by the name Keras

@@ -53,6 +53,10 @@ REVIEWED_LINKS = {
     "https://arxiv.org/abs/1610.01644",
     # Karpathy, Johnson and Fei-Fei 2015, visualizing recurrent networks
     "https://arxiv.org/abs/1506.02078",
+    # Graves 2012, sequence transduction (beam search)
+    "https://arxiv.org/abs/1211.3711",
+    # Wu et al. 2016, neural machine translation (length normalisation)
+    "https://arxiv.org/abs/1609.08144",
 }
 PLACEHOLDER = re.compile(
     r"example\.(?:com|org|net)|\bOWNER\b|\bUSER(?:NAME)?\b|your[-_]?(?:name|org|user)|"

@@ -80,6 +80,8 @@ def test_next_and_previous_walk_the_book_in_order(page, site_url):
         ("vanishing gradient", "notebooks/08_long_gaps.html"),
         ("attention", "notebooks/09_attention.html"),
         ("probe", "notebooks/10_inside_the_lstm.html"),
+        ("beam search", "notebooks/11_your_own_sequences.html"),
+        ("StringLookup", "notebooks/11_your_own_sequences.html"),
     ],
 )
 def test_search_finds_the_right_chapter(page, site_url, query, chapter):
