@@ -628,6 +628,16 @@ def token_lookup(
     )
 
 
+def _check_lookup(lookup) -> None:
+    if not isinstance(
+        lookup, (keras.layers.StringLookup, keras.layers.IntegerLookup)
+    ):
+        raise TypeError(
+            "lookup must be a StringLookup or IntegerLookup (see "
+            f"token_lookup), got {type(lookup).__name__}"
+        )
+
+
 def encode_tokens(
     lookup: keras.layers.StringLookup | keras.layers.IntegerLookup,
     sequences: Sequence[Sequence],
@@ -644,6 +654,12 @@ def encode_tokens(
     >>> [t.tolist() for t in encode_tokens(lookup, ["banana", "ab"])]
     [[4, 3, 5, 3, 5, 3], [3, 4]]
     """
+    _check_lookup(lookup)
+    if isinstance(sequences, str):
+        raise TypeError(
+            "sequences must be a list of sequences (for words, a list of "
+            f"strings), got the single string {sequences!r}"
+        )
     vocabulary = lookup.get_vocabulary()
     known, mask = set(vocabulary[FIRST_VALUE:]), vocabulary[PAD]
     rows = [list(s) for s in sequences]
@@ -672,14 +688,21 @@ def decode_tokens(
     lookup: keras.layers.StringLookup | keras.layers.IntegerLookup,
     tokens: np.ndarray,
 ) -> list[list]:
-    """The values of each row of ``tokens``, up to its first ``END`` (start
-    and padding dropped): the inverse of :func:`encode_tokens`.
+    """The values of each row of ``tokens``, up to its first ``END``: the
+    inverse of :func:`encode_tokens`, for display.
+
+    ``START`` and ``PAD`` tokens before the ``END`` are dropped, so two
+    rows that decode alike may differ as tokens: compare token arrays
+    (:func:`seqecho.evaluate.token_hits`) to score outputs.
 
     >>> lookup = token_lookup(list("abn"))
     >>> decode_tokens(lookup, np.array([[4, 3, 2, 0], [1, 5, 3, 5]]))
     [['b', 'a'], ['n', 'a', 'n']]
     """
+    _check_lookup(lookup)
     tokens = check_array("tokens", tokens, ndim=2)
+    if not np.issubdtype(tokens.dtype, np.integer):
+        raise TypeError(f"tokens must be integers, got {tokens.dtype}")
     vocabulary = np.array(
         [
             getattr(v, "item", lambda v=v: v)()
@@ -721,7 +744,8 @@ def load_sequences(
     the file; sequences come in the order they first appear. With
     ``values=(low, high)``, every value must lie in ``low .. high``. A
     missing column, a row with more or fewer fields than the header, a
-    value that is not an integer or one out of range raises
+    value that is not an integer (of at most 18 digits) or one out of
+    range raises
     ``ValueError`` naming the file and the line.
 
     >>> import tempfile
@@ -732,11 +756,15 @@ def load_sequences(
     """
     path = _file(path)
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        # header=None: a row with more fields than the header is an error
+        raw = pd.read_csv(
+            path, dtype=str, keep_default_na=False, header=None
+        ).fillna("")
     except pd.errors.ParserError as error:
         raise ValueError(f"{path}: {error}") from None
     except pd.errors.EmptyDataError:
         raise ValueError(f"{path} is empty") from None
+    table = raw.iloc[1:].set_axis(list(raw.iloc[0]), axis=1)
     missing = {"sequence", "value"} - set(table.columns)
     if missing:
         raise ValueError(
@@ -745,21 +773,29 @@ def load_sequences(
         )
     if len(table) == 0:
         raise ValueError(f"{path} has a header but no rows")
+    if table.shape[1] != 2:
+        raise ValueError(
+            f"{path}: the file must have exactly two columns, 'sequence' "
+            f"and 'value', got {list(table.columns)}"
+        )
     numbers = {}
     for column in ("sequence", "value"):
-        parsed = pd.to_numeric(table[column], errors="coerce")
-        bad = parsed.isna() | (parsed != parsed.round())
+        text = table[column].str.strip()
+        bad = ~text.str.fullmatch(r"[+-]?\d{1,18}")
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise ValueError(
                 f"{path}, line {row + 2}: {column} "
                 f"{table[column].iloc[row]!r} is not an integer"
             )
-        numbers[column] = parsed.astype("int64").to_numpy()
+        numbers[column] = text.astype("int64").to_numpy()
     if values is not None:
-        low, high = (
-            check_int(f"values[{i}]", v) for i, v in enumerate(values)
-        )
+        if not isinstance(values, (tuple, list)) or len(values) != 2:
+            raise TypeError(
+                f"values must be a pair (low, high), got {values!r}"
+            )
+        low = check_int("values[0]", values[0])
+        high = check_int("values[1]", values[1], minimum=low)
         outside = (numbers["value"] < low) | (numbers["value"] > high)
         if outside.any():
             row = int(np.flatnonzero(outside)[0])
@@ -793,7 +829,7 @@ def load_words(
     if max_length is not None:
         max_length = check_int("max_length", max_length, minimum=1)
     words = []
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
     for number, line in enumerate(lines, start=1):
         word = line.strip()
         if not word:

@@ -3,6 +3,7 @@ tables, greedy decoding."""
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import keras
@@ -454,7 +455,13 @@ def _token_source(
             f"returns: infenc returns {len(infenc.outputs)} states, infdec "
             f"takes {len(infdec.inputs)} inputs"
         )
-    source = np.asarray(source)
+    try:
+        source = np.asarray(source)
+    except ValueError:
+        raise ValueError(
+            "source must be a 2-D array of integer tokens (samples, "
+            "steps): pad its rows to one length first"
+        ) from None
     if source.ndim != 2 or not np.issubdtype(source.dtype, np.integer):
         raise ValueError(
             "source must be a 2-D array of integer tokens (samples, "
@@ -462,6 +469,12 @@ def _token_source(
         )
     if source.shape[0] < 1 or source.shape[1] < 1:
         raise ValueError(f"source must not be empty, got {source.shape}")
+    n_tokens = int(infdec.outputs[0].shape[-1])
+    if source.min() < 0 or source.max() >= n_tokens:
+        raise ValueError(
+            f"source tokens must be in [0, {n_tokens - 1}] (the decoder's "
+            f"vocabulary), got {source.min()}..{source.max()}"
+        )
     max_length = check_int("max_length", max_length, minimum=1)
     return source.astype("int32"), max_length
 
@@ -524,8 +537,10 @@ def beam_search(
     at each step; all sources' hypotheses go through the decoder in one
     call per step. A hypothesis that has produced ``END`` is finished: it
     stays in the beam, extended by ``PAD`` at no cost. At the end, each
-    source's output is the hypothesis with the best summed log-probability
-    divided by ``length ** length_penalty`` (its length counts ``END``):
+    source's output is the finished hypothesis (an unfinished one only if
+    none finished within ``max_length``) with the best summed
+    log-probability divided by ``length ** length_penalty`` (its length
+    counts ``END``):
     0 ranks by the plain sum, which favours short outputs; 1 (the
     default) by the mean log-probability per token. Width 1 is
     :func:`greedy_decode`. Returns tokens (samples, max_length).
@@ -538,9 +553,16 @@ def beam_search(
     source, max_length = _token_source(infenc, infdec, source, max_length)
     n_tokens = int(infdec.outputs[0].shape[-1])
     k = check_int("width", width, minimum=1, maximum=n_tokens)
-    if not isinstance(length_penalty, (int, float)) or length_penalty < 0:
+    if isinstance(length_penalty, bool) or not isinstance(
+        length_penalty, numbers.Real
+    ):
+        raise TypeError(
+            f"length_penalty must be a number, got {length_penalty!r}"
+        )
+    if not 0 <= length_penalty < np.inf:
         raise ValueError(
-            f"length_penalty must be a number >= 0, got {length_penalty!r}"
+            "length_penalty must be a finite number >= 0, got "
+            f"{length_penalty!r}"
         )
     n = len(source)
     states = [
@@ -574,6 +596,9 @@ def beam_search(
             break
         previous = token.reshape(-1, 1)
     ranked = scores / np.maximum(lengths, 1) ** length_penalty
+    # a finished output beats any that ran out of steps unfinished
+    finished_exists = ended.any(axis=1, keepdims=True)
+    ranked = np.where(~ended & finished_exists, -np.inf, ranked)
     return tokens[np.arange(n), ranked.argmax(axis=1)]
 
 
@@ -591,6 +616,11 @@ def token_hits(target, predicted) -> tuple[np.ndarray, np.ndarray]:
     """
     target = check_array("target", target, ndim=2)
     predicted = check_array("predicted", predicted, ndim=2)
+    for name, array in (("target", target), ("predicted", predicted)):
+        if not np.issubdtype(array.dtype, np.integer):
+            raise TypeError(
+                f"{name} must hold integer tokens, got {array.dtype}"
+            )
     if len(target) != len(predicted):
         raise ValueError(
             f"target and predicted must have as many rows, got "

@@ -383,3 +383,101 @@ def test_token_hits():
     assert per_token.tolist() == [1.0, 0.5]
     with pytest.raises(ValueError, match="as many rows"):
         token_hits(target, [[5]])
+
+
+# ------------------------------------------------ input a reader gets wrong
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("sequence,value\n1,2,9\n2,3,4\n", "Expected 2 fields in line 2"),
+        ("sequence,value\n1,99999999999999999999\n", "is not an integer"),
+        (
+            "sequence,value\n1,inf\n",
+            "line 2: value 'inf' is not an integer",
+        ),
+    ],
+)
+def test_load_sequences_refuses_what_it_would_misread(
+    tmp_path, text, message
+):
+    path = write(tmp_path, "bad.csv", text)
+    with pytest.raises(ValueError, match=message):
+        load_sequences(path)
+
+
+def test_load_sequences_checks_its_range_argument(tmp_path):
+    path = write(tmp_path, "s.csv", "sequence,value\n1,100\n")
+    with pytest.raises(ValueError, match=r"values\[1\] must be >= 999"):
+        load_sequences(path, values=(999, 100))
+    with pytest.raises(TypeError, match="a pair"):
+        load_sequences(path, values=500)
+
+
+def test_load_words_drops_a_byte_order_mark(tmp_path):
+    path = tmp_path / "w.txt"
+    path.write_text("echo\nlstm\n", encoding="utf-8-sig")
+    assert load_words(path) == ["echo", "lstm"]
+
+
+def test_token_helpers_reject_the_wrong_kind_of_argument():
+    lookup = token_lookup(list("ban"))
+    with pytest.raises(TypeError, match="single string"):
+        encode_tokens(lookup, "banana")
+    with pytest.raises(TypeError, match="StringLookup or IntegerLookup"):
+        encode_tokens({"a": 3}, ["a"])
+    with pytest.raises(TypeError, match="tokens must be integers"):
+        decode_tokens(lookup, np.array([[3.0, 2.0]]))
+    with pytest.raises(TypeError, match="integer tokens"):
+        token_hits([[3.0, 2.0]], [[3, 2]])
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ([[3, -1]], r"source tokens must be in \[0, 5\]"),
+        ([[3, 50]], r"source tokens must be in \[0, 5\]"),
+        ([[3, 4], [3]], "pad its rows to one length"),
+    ],
+)
+def test_decoders_check_the_source_tokens(source, message):
+    infenc, infdec = hand_set_models()
+    for decode in (
+        lambda: greedy_decode(infenc, infdec, source, 3),
+        lambda: beam_search(infenc, infdec, source, 2, 3),
+    ):
+        with pytest.raises(ValueError, match=message):
+            decode()
+
+
+@pytest.mark.parametrize("penalty", [True, "1", None])
+def test_beam_search_length_penalty_must_be_a_number(penalty):
+    infenc, infdec = hand_set_models()
+    with pytest.raises(TypeError, match="length_penalty must be a number"):
+        beam_search(infenc, infdec, [[3]], 2, 3, length_penalty=penalty)
+    with pytest.raises(ValueError, match="finite number"):
+        beam_search(infenc, infdec, [[3]], 2, 3, length_penalty=np.nan)
+    out = beam_search(
+        infenc, infdec, [[3]], 2, 3, length_penalty=np.float32(1)
+    )
+    assert out.shape == (1, 3)
+
+
+def test_beam_search_prefers_a_finished_output():
+    # START: A 0.9, END 0.1; A: A 0.99, END 0.01. In 3 steps the likeliest
+    # hypothesis, A A A, never ends; END alone is the only finished one.
+    table = TABLE.copy()
+    table[START] = [0, 0, 0.1, 0.9, 0, 0]
+    table[A] = [0, 0, 0.01, 0.99, 0, 0]
+    infenc, _ = hand_set_models()
+    previous = keras.Input(shape=(None,), dtype="int32")
+    h = keras.Input(shape=(1,))
+    probs = keras.layers.Embedding(
+        6, 6, embeddings_initializer=keras.initializers.Constant(table)
+    )(previous)
+    infdec = keras.Model([previous, h], [probs, keras.layers.Identity()(h)])
+    out = beam_search(infenc, infdec, [[3]], 2, 3)
+    assert out.tolist() == [[END, PAD, PAD]]
+    # with width 1 nothing finishes: the unfinished output is returned
+    assert beam_search(infenc, infdec, [[3]], 1, 3).tolist() == [[A, A, A]]
