@@ -18,9 +18,11 @@ length normalisation); the unmasked ones decode each length unpadded.
 The control: the masked model trained the same way on 3,500 sources of
 3 to 14 values (``variable_echo``, data seed 14) instead of the file's 3
 to 10, to see whether sources longer than 10 fail because no training
-source was that long.
+source was that long. And chapter 9's attention on this data:
+``define_token_attention_models`` (64 units), trained and scored as the
+masked model.
 
-Run: make experiments ONLY=ch11_beam_budget (about 5 minutes on 2 CPU
+Run: make experiments ONLY=ch11_beam_budget (about 8 minutes on 2 CPU
 cores).
 """
 
@@ -38,7 +40,11 @@ from seqecho.data import (
     variable_echo,
 )
 from seqecho.evaluate import beam_search, greedy_decode, token_hits
-from seqecho.models import define_token_models, reinitialize
+from seqecho.models import (
+    define_token_attention_models,
+    define_token_models,
+    reinitialize,
+)
 from seqecho.results import write_results
 
 DATA = Path(__file__).resolve().parent.parent / "notebooks" / "data"
@@ -162,6 +168,18 @@ if __name__ == "__main__":
         fresh,
         True,
         "mask, trained on 3-14",
+        runs,
+    )
+    train_and_score(
+        lambda: define_token_attention_models(
+            n_tokens, N_UNITS, learning_rate=RATE
+        ),
+        x_train,
+        y_train,
+        held,
+        fresh,
+        True,
+        "attention",
         runs,
     )
     write_results(

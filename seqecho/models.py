@@ -28,6 +28,7 @@ __all__ = [
     "count_parameters",
     "define_attention_models",
     "define_models",
+    "define_token_attention_models",
     "define_token_models",
     "fixed_batch_size",
     "inference_models",
@@ -682,16 +683,21 @@ def define_attention_models(
     return (model, *attention_inference_models(model))
 
 
-def _attend(layer, decoded, encoded):
+def _attend(layer, decoded, encoded, masks=None):
     """Score, weigh and join: the named attention layers on one decoder
     output. ``layer(name)`` returns a layer, or ``None`` for a missing
-    projection. Returns the next-symbol distribution and the weights."""
+    projection; ``masks``, if given, is ``[decoder steps' mask, source
+    steps' mask]``: the weights stay off padded source steps, and the
+    output keeps the decoder's mask for the loss. Returns the next-symbol
+    distribution and the weights."""
     query, keys = decoded, encoded
     if layer("attention_query") is not None:
         query = layer("attention_query")(decoded)
         keys = layer("attention_key")(encoded)
     context, weights = layer("attention")(
-        [query, encoded, keys], return_attention_scores=True
+        [query, encoded, keys],
+        return_attention_scores=True,
+        **({} if masks is None else {"mask": masks}),
     )
     joined = layer("attention_concat")([decoded, context])
     return layer("decoder_dense")(layer("attention_out")(joined)), weights
@@ -755,6 +761,119 @@ def attention_inference_models(
         name="attention_decoder",
     )
     return infenc, infdec
+
+
+def define_token_attention_models(
+    n_tokens: int,
+    n_units: int,
+    *,
+    embedding_dim: int = 16,
+    learning_rate: float = 1e-2,
+) -> tuple[keras.Model, keras.Model, keras.Model]:
+    """:func:`define_attention_models` over integer tokens, with the mask
+    of :func:`define_token_models`.
+
+    Both embeddings mask padding (token 0), and the attention weights
+    never fall on a padded source step. The inference models fit
+    :func:`seqecho.evaluate.greedy_decode` and
+    :func:`seqecho.evaluate.beam_search`: ``infenc`` maps a source to the
+    states ``[h, c, encoder outputs, source]``, and ``infdec`` maps
+    ``[previous token, *states]`` to ``[distribution, *states]``, passing
+    the encoder outputs and the source (whose padding it masks) through.
+
+    >>> model, infenc, infdec = define_token_attention_models(9, 8)
+    >>> [tuple(t.shape) for t in infenc.outputs]
+    [(None, 8), (None, 8), (None, None, 8), (None, None)]
+    """
+    n_tokens = check_int("n_tokens", n_tokens, minimum=4)
+    n_units = check_int("n_units", n_units, minimum=1)
+    embedding_dim = check_int("embedding_dim", embedding_dim, minimum=1)
+    layer = {
+        one.name: one
+        for one in [
+            keras.layers.Embedding(
+                n_tokens, embedding_dim, mask_zero=True, name=name
+            )
+            for name in ("encoder_embedding", "decoder_embedding")
+        ]
+        + [
+            keras.layers.LSTM(
+                n_units, return_sequences=True, return_state=True, name=name
+            )
+            for name in ("encoder_lstm", "decoder_lstm")
+        ]
+        + [
+            keras.layers.Dense(n_units, use_bias=False, name=name)
+            for name in ("attention_query", "attention_key")
+        ]
+        + [
+            keras.layers.Attention(name="attention"),
+            keras.layers.Concatenate(name="attention_concat"),
+            keras.layers.Dense(
+                n_units, activation="tanh", name="attention_out"
+            ),
+            keras.layers.Dense(
+                n_tokens, activation="softmax", name="decoder_dense"
+            ),
+        ]
+    }.get
+    source = keras.Input(
+        shape=(None,), dtype="int32", name="encoder_inputs"
+    )
+    shifted = keras.Input(
+        shape=(None,), dtype="int32", name="decoder_inputs"
+    )
+    encoded, h, c = layer("encoder_lstm")(
+        layer("encoder_embedding")(source)
+    )
+    decoded, _, _ = layer("decoder_lstm")(
+        layer("decoder_embedding")(shifted), initial_state=[h, c]
+    )
+    outputs, _ = _attend(
+        layer,
+        decoded,
+        encoded,
+        [keras.ops.not_equal(shifted, 0), keras.ops.not_equal(source, 0)],
+    )
+    model = keras.Model([source, shifted], outputs, name="token_attention")
+    _compile(model, learning_rate, loss="sparse_categorical_crossentropy")
+    # inference: the encoder outputs and the source travel as states
+    infenc = keras.Model(
+        source,
+        [h, c, encoded, keras.layers.Identity(name="source_out")(source)],
+        name="token_attention_encoder",
+    )
+    previous = keras.Input(shape=(None,), dtype="int32", name="previous")
+    h_in = keras.Input(shape=(n_units,), name="infdec_h")
+    c_in = keras.Input(shape=(n_units,), name="infdec_c")
+    encoded_in = keras.Input(shape=(None, n_units), name="infdec_encoded")
+    source_in = keras.Input(
+        shape=(None,), dtype="int32", name="infdec_source"
+    )
+    decoded, h_out, c_out = layer("decoder_lstm")(
+        layer("decoder_embedding")(previous), initial_state=[h_in, c_in]
+    )
+    probs, _ = _attend(
+        layer,
+        decoded,
+        encoded_in,
+        [
+            keras.ops.not_equal(previous, 0),
+            keras.ops.not_equal(source_in, 0),
+        ],
+    )
+    infdec = keras.Model(
+        [previous, h_in, c_in, encoded_in, source_in],
+        [
+            probs,
+            h_out,
+            c_out,
+            keras.layers.Identity(name="encoded_out")(encoded_in),
+            keras.layers.Identity(name="source_through")(source_in),
+        ],
+        name="token_attention_decoder",
+    )
+    return model, infenc, infdec
 
 
 def reinitialize(

@@ -481,3 +481,25 @@ def test_beam_search_prefers_a_finished_output():
     assert out.tolist() == [[END, PAD, PAD]]
     # with width 1 nothing finishes: the unfinished output is returned
     assert beam_search(infenc, infdec, [[3]], 1, 3).tolist() == [[A, A, A]]
+
+
+def test_token_attention_models_ignore_padding_and_fit_the_decoders():
+    from seqecho.models import define_token_attention_models
+
+    keras.utils.set_random_seed(5)
+    model, infenc, infdec = define_token_attention_models(12, 8)
+    source, shifted, target = variable_echo(64, 9, 2, 6, seed=5)
+    model.fit([source, shifted], target, epochs=2, verbose=0)
+    greedy = greedy_decode(infenc, infdec, source, 8)
+    padded = np.pad(source, ((0, 0), (0, 6)))
+    assert (greedy_decode(infenc, infdec, padded, 8) == greedy).all()
+    assert (beam_search(infenc, infdec, source, 1, 8) == greedy).all()
+    wide = beam_search(infenc, infdec, padded, 3, 8)
+    assert (beam_search(infenc, infdec, source, 3, 8) == wide).all()
+    # the training loss ignores padded targets, as in define_token_models
+    scrambled = target.copy()
+    scrambled[target == PAD] = FIRST_VALUE
+    loss = model.test_on_batch([source, shifted], target)[0]
+    assert loss == pytest.approx(
+        model.test_on_batch([source, shifted], scrambled)[0], abs=1e-6
+    )
