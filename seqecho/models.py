@@ -798,7 +798,10 @@ def define_token_attention_models(
         ]
         + [
             keras.layers.LSTM(
-                n_units, return_sequences=True, return_state=True, name=name
+                n_units,
+                return_sequences=True,
+                return_state=True,
+                name=name,
             )
             for name in ("encoder_lstm", "decoder_lstm")
         ]
@@ -835,7 +838,11 @@ def define_token_attention_models(
         encoded,
         [keras.ops.not_equal(shifted, 0), keras.ops.not_equal(source, 0)],
     )
-    model = keras.Model([source, shifted], outputs, name="token_attention")
+    model = keras.Model(
+        [source, shifted],
+        outputs,
+        name="token_attention",
+    )
     _compile(model, learning_rate, loss="sparse_categorical_crossentropy")
     # inference: the encoder outputs and the source travel as states
     infenc = keras.Model(
