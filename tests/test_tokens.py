@@ -266,7 +266,7 @@ TABLE[B] = [0, 0, 0.9, 0.05, 0.05, 0]  # B then END: 0.36
 TABLE[C] = [0, 0, 1.0, 0, 0, 0]
 
 
-def hand_set_models():
+def hand_set_models(table=TABLE):
     source = keras.Input(shape=(None,), dtype="int32")
     state = keras.layers.GlobalAveragePooling1D()(
         keras.layers.Embedding(6, 1, embeddings_initializer="zeros")(source)
@@ -275,7 +275,7 @@ def hand_set_models():
     previous = keras.Input(shape=(None,), dtype="int32")
     h = keras.Input(shape=(1,))
     probs = keras.layers.Embedding(
-        6, 6, embeddings_initializer=keras.initializers.Constant(TABLE)
+        6, 6, embeddings_initializer=keras.initializers.Constant(table)
     )(previous)
     infdec = keras.Model([previous, h], [probs, keras.layers.Identity()(h)])
     return infenc, infdec
@@ -300,13 +300,7 @@ def test_length_normalisation_changes_the_choice():
     table = TABLE.copy()
     table[START] = [0, 0, 0.45, 0.55, 0, 0]
     table[A] = [0, 0, 0.75, 0.25, 0, 0]
-    infenc, _ = hand_set_models()
-    previous = keras.Input(shape=(None,), dtype="int32")
-    h = keras.Input(shape=(1,))
-    probs = keras.layers.Embedding(
-        6, 6, embeddings_initializer=keras.initializers.Constant(table)
-    )(previous)
-    infdec = keras.Model([previous, h], [probs, keras.layers.Identity()(h)])
+    infenc, infdec = hand_set_models(table)
     source = np.array([[3]], dtype="int32")
     plain = beam_search(infenc, infdec, source, 2, 6, length_penalty=0.0)
     normalised = beam_search(
@@ -470,13 +464,7 @@ def test_beam_search_prefers_a_finished_output():
     table = TABLE.copy()
     table[START] = [0, 0, 0.1, 0.9, 0, 0]
     table[A] = [0, 0, 0.01, 0.99, 0, 0]
-    infenc, _ = hand_set_models()
-    previous = keras.Input(shape=(None,), dtype="int32")
-    h = keras.Input(shape=(1,))
-    probs = keras.layers.Embedding(
-        6, 6, embeddings_initializer=keras.initializers.Constant(table)
-    )(previous)
-    infdec = keras.Model([previous, h], [probs, keras.layers.Identity()(h)])
+    infenc, infdec = hand_set_models(table)
     out = beam_search(infenc, infdec, [[3]], 2, 3)
     assert out.tolist() == [[END, PAD, PAD]]
     # with width 1 nothing finishes: the unfinished output is returned
