@@ -593,20 +593,18 @@ def token_lookup(
     distinct = set(values)
     if len(distinct) < 1:
         raise ValueError("values must hold at least one value")
-    kinds = {type(v).__name__ for v in distinct}
-    if not (
-        all(isinstance(v, str) for v in distinct)
-        or all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-            for v in distinct
-        )
-    ):
+    strings = all(isinstance(v, str) for v in distinct)
+    integers = all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+        for v in distinct
+    )
+    if not (strings or integers):
         raise TypeError(
             "values must be all strings or all integers, got "
-            f"{sorted(kinds)}"
+            f"{sorted({type(v).__name__ for v in distinct})}"
         )
     distinct = sorted(distinct)
-    if all(isinstance(v, str) for v in distinct):
+    if strings:
         if "" in distinct or {START_NAME, END_NAME} & set(distinct):
             raise ValueError(
                 f"values must not include '', {START_NAME!r} or "
@@ -673,9 +671,9 @@ def encode_tokens(
                 "which is not in the lookup's vocabulary"
             )
     lengths = [len(r) for r in rows]
-    padded = np.full((len(rows), max(lengths)), mask, dtype=object)
-    for i, row in enumerate(rows):
-        padded[i, : len(row)] = row
+    padded = keras.utils.pad_sequences(
+        rows, padding="post", value=mask, dtype=object
+    )
     dtype = "int64" if isinstance(mask, (int, np.integer)) else str
     tokens = keras.ops.convert_to_numpy(lookup(padded.astype(dtype)))
     return [

@@ -446,9 +446,9 @@ def predict_attention_sequence(
 
 def _token_source(
     infenc: keras.Model, infdec: keras.Model, source, max_length: int
-) -> tuple[np.ndarray, int]:
+) -> tuple[np.ndarray, int, int]:
     """Check the arguments of token decoding; return the source as a 2-D
-    ``int32`` array and ``max_length``."""
+    ``int32`` array, ``max_length`` and the decoder's vocabulary size."""
     if len(infdec.inputs) != 1 + len(infenc.outputs):
         raise ValueError(
             "infdec must take the previous token and the states infenc "
@@ -476,7 +476,7 @@ def _token_source(
             f"vocabulary), got {source.min()}..{source.max()}"
         )
     max_length = check_int("max_length", max_length, minimum=1)
-    return source.astype("int32"), max_length
+    return source.astype("int32"), max_length, n_tokens
 
 
 def _states(out) -> list[np.ndarray]:
@@ -505,7 +505,9 @@ def greedy_decode(
     >>> greedy_decode(infenc, infdec, [[3, 4, 5]], 6).shape
     (1, 6)
     """
-    source, max_length = _token_source(infenc, infdec, source, max_length)
+    source, max_length, _ = _token_source(
+        infenc, infdec, source, max_length
+    )
     states = _states(infenc.predict_on_batch(source))
     previous = np.full((len(source), 1), START, dtype="int32")
     tokens = np.full((len(source), max_length), PAD, dtype="int32")
@@ -550,8 +552,9 @@ def beam_search(
     >>> beam_search(infenc, infdec, [[3, 4, 5]], 3, 6).shape
     (1, 6)
     """
-    source, max_length = _token_source(infenc, infdec, source, max_length)
-    n_tokens = int(infdec.outputs[0].shape[-1])
+    source, max_length, n_tokens = _token_source(
+        infenc, infdec, source, max_length
+    )
     k = check_int("width", width, minimum=1, maximum=n_tokens)
     if isinstance(length_penalty, bool) or not isinstance(
         length_penalty, numbers.Real

@@ -660,7 +660,22 @@ def define_attention_models(
         return_state=True,
         name="decoder_lstm",
     )(shifted, initial_state=[h, c])
-    head = [
+    head = _attention_head(n_units, n_output, score, projections)
+    layer = {one.name: one for one in head}.get
+    outputs, _ = _attend(layer, decoded, encoded)
+    model = _compile(
+        keras.Model([source, shifted], outputs, name="attention_seq2seq"),
+        learning_rate,
+    )
+    return (model, *attention_inference_models(model))
+
+
+def _attention_head(
+    n_units: int, n_output: int, score: str, projections: bool
+) -> list[keras.layers.Layer]:
+    """The named layers that score, weigh and join, in the order
+    :func:`_attend` applies them."""
+    return [
         keras.layers.Dense(n_units, use_bias=False, name=name)
         for name in ("attention_query", "attention_key")
         if projections
@@ -674,13 +689,6 @@ def define_attention_models(
             n_output, activation="softmax", name="decoder_dense"
         ),
     ]
-    layer = {one.name: one for one in head}.get
-    outputs, _ = _attend(layer, decoded, encoded)
-    model = _compile(
-        keras.Model([source, shifted], outputs, name="attention_seq2seq"),
-        learning_rate,
-    )
-    return (model, *attention_inference_models(model))
 
 
 def _attend(layer, decoded, encoded, masks=None):
@@ -805,20 +813,7 @@ def define_token_attention_models(
             )
             for name in ("encoder_lstm", "decoder_lstm")
         ]
-        + [
-            keras.layers.Dense(n_units, use_bias=False, name=name)
-            for name in ("attention_query", "attention_key")
-        ]
-        + [
-            keras.layers.Attention(name="attention"),
-            keras.layers.Concatenate(name="attention_concat"),
-            keras.layers.Dense(
-                n_units, activation="tanh", name="attention_out"
-            ),
-            keras.layers.Dense(
-                n_tokens, activation="softmax", name="decoder_dense"
-            ),
-        ]
+        + _attention_head(n_units, n_tokens, "dot", projections=True)
     }.get
     source = keras.Input(
         shape=(None,), dtype="int32", name="encoder_inputs"
