@@ -1,12 +1,14 @@
 """A smoke test of the benchmark runner: one seed, tiny budgets (the real
 run is `make bench`)."""
 
+import ast
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +30,7 @@ def test_benchmark_runner_smoke(tmp_path):
     done = run_benchmark(
         "run.py",
         "--chapters",
-        "2,7",
+        "2,6,7",
         "--seeds",
         "1",
         "--budget-scale",
@@ -43,23 +45,162 @@ def test_benchmark_runner_smoke(tmp_path):
         report["machine"]["backend"]
         and report["machine"]["versions"]["keras"]
     )
-    assert [row["chapter"] for row in report["summary"]] == [2, 7]
-    for row in report["summary"]:
+    assert report["settings"]["chapters"] == [2, 6, 7]
+    assert not report["settings"]["full"] and report["wall_seconds"] > 0
+    summary = {row["chapter"]: row for row in report["summary"]}
+    runs = {run["chapter"]: run for run in report["runs"]}
+    assert list(summary) == [2, 6, 7] == list(runs)
+    for chapter, row in summary.items():
         assert (
             row["success"] in ("0/1", "1/1") and row["peak_memory_mib"] > 0
         )
+        assert row["holdout_success"] in ("0/1", "1/1")
         assert row["tutorial_extrapolated"] and row["tutorial_seconds"] > 0
-    assert (
-        report["summary"][1]["decode_ms_tutorial"]
-        > report["summary"][1]["decode_ms_ours"]
+        (run,) = runs[chapter]["ours"]
+        # the final model is scored on a second, separate set, and the
+        # summary reports that score
+        protocol = runs[chapter]["protocol"]
+        assert protocol["check_seed"] != protocol["holdout_seed"]
+        assert 0 <= run["holdout_accuracy"] <= 1
+        assert row["holdout_accuracy"]["median"] == run["holdout_accuracy"]
+        assert row["holdout_success"] == (
+            "1/1" if run["holdout_accuracy"] >= row["target"] else "0/1"
+        )
+        assert (
+            row["tutorial_accuracy"]
+            == (runs[chapter]["tutorial"]["holdout_accuracy"])
+        )
+    (run,) = runs[2]["ours"]
+    assert run["sequences"] <= 40  # 2% of the 2,000-sequence budget
+
+    # chapter 6: ours is unrolled, and the unroll effect is timed on the
+    # same model both ways, for 2% of its 500 updates
+    assert runs[6]["protocol"]["ours"]["unroll"] is True
+    assert runs[6]["protocol"]["tutorial"]["unroll"] is False
+    unroll = summary[6]["unroll"]
+    assert unroll["updates"] == 10 and unroll["seeds"] == 1
+    assert unroll["update_ratio"] == (
+        unroll["loop"]["update_ms"] / unroll["unrolled"]["update_ms"]
     )
-    runs = report["runs"][0]["ours"]
-    assert (
-        len(runs) == 1 and runs[0]["sequences"] <= 40
-    )  # 2% of the 2,000-sequence budget
-    assert (
-        "speed-up" in done.stdout and "ch" in done.stdout.splitlines()[-6]
+    for name in ("unrolled", "loop"):
+        assert unroll[name]["update_ms"] > 0
+        assert unroll[name]["first_update_seconds"] > 0
+
+    # chapter 7: the chapter's recipe (2% of its 50,000 examples, 3
+    # epochs of batches of 64) next to the run to target
+    recipe = summary[7]["recipe"]
+    assert (recipe["examples"], recipe["epochs"]) == (1000, 3)
+    assert recipe["updates"] == 3 * 16 and recipe["seconds"]["min"] > 0
+    assert len(runs[7]["recipe"]) == 1
+    # decoding: four ways, per source, and ratios that multiply up
+    decoding = summary[7]["decoding"]
+    ms, ratios = decoding["ms_per_source"], decoding["ratios"]
+    assert list(ms) == [
+        "tutorial_predict",
+        "tutorial_on_batch",
+        "ours_one_source",
+        "ours_batched",
+    ]
+    assert ms["tutorial_predict"] > ms["tutorial_on_batch"]
+    assert ms["ours_one_source"] > ms["ours_batched"]
+    assert ratios["total"] == pytest.approx(
+        ratios["predict_overhead"]
+        * ratios["loop_code"]
+        * ratios["batching"]
     )
+    assert "speed-up" in done.stdout and "held-out" in done.stdout
+    assert "decoding, ms per source" in done.stdout
+
+
+def chapter_assignments(name: str) -> tuple[dict, dict]:
+    """A chapter's code cells, read with ``ast``: every ``target =
+    function(...)`` as {function: [(target, call)]}, and every name
+    assigned a literal (``A, B = 1, 2`` included) as {name: value}."""
+    import nbformat
+
+    calls, constants = {}, {}
+    notebook = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(
+            line
+            for line in cell.source.splitlines()
+            if not line.lstrip().startswith(("%", "!"))
+        )
+        for node in ast.walk(ast.parse(code)):
+            if not isinstance(node, ast.Assign):
+                continue
+            (target,) = node.targets
+            if isinstance(node.value, ast.Call):
+                calls.setdefault(ast.unparse(node.value.func), []).append(
+                    (ast.unparse(target), node.value)
+                )
+                continue
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+            if isinstance(target, ast.Name):
+                constants[target.id] = value
+            elif isinstance(target, ast.Tuple):
+                names = [ast.unparse(e) for e in target.elts]
+                constants.update(zip(names, value, strict=True))
+    return calls, constants
+
+
+def keywords(call: ast.Call) -> dict:
+    return {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+
+
+def test_the_benchmarks_chapter_6_model_is_the_chapters():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from recipes import RECIPES
+
+    calls, _ = chapter_assignments("06_echo_partial_sequence.ipynb")
+    (model,) = [
+        call
+        for target, call in calls["build_repeat_encoder_decoder"]
+        if target == "model"
+    ]
+    (fit,) = [call for _, call in calls["fit_sequences"]]
+    assert RECIPES[6].ours == keywords(model)
+    assert RECIPES[6].ours["unroll"] is True
+    assert RECIPES[6].batch_size == keywords(fit)["batch_size"]
+
+
+def test_the_benchmarks_chapter_7_recipe_is_the_chapters():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import recipes
+
+    calls, constants = chapter_assignments("07_teacher_forcing.ipynb")
+    for name in ("N_IN", "N_OUT", "CARDINALITY", "N_UNITS"):
+        assert constants[name] == getattr(recipes, name), name
+    (model,) = [
+        call
+        for target, call in calls["define_models"]
+        if target == "(model, infenc, infdec)"
+    ]
+    (data,) = [
+        call
+        for target, call in calls["get_dataset"]
+        if target == "(X1, X2, y)" and ast.unparse(call.args[3]) != "1"
+    ]
+    (fit,) = [
+        call for target, call in calls["model.fit"] if target == "history"
+    ]
+    recipe = recipes.CH7["recipe"]
+    assert [ast.unparse(a) for a in model.args] == [
+        "CARDINALITY",
+        "CARDINALITY",
+        "N_UNITS",
+    ]
+    assert keywords(model)["learning_rate"] == recipe["learning_rate"]
+    assert ast.literal_eval(data.args[3]) == recipe["examples"]
+    options = keywords(fit)
+    assert options["batch_size"] == recipe["batch_size"]
+    assert options["epochs"] == recipe["epochs"]
+    assert "callbacks" not in options  # no early stop
 
 
 def test_benchmark_runner_rejects_bad_arguments():
