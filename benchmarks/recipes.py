@@ -577,11 +577,10 @@ def ch7_ours(seed: int, scale: float = 1.0) -> dict:
     }
 
 
-def ch7_recipe(seed: int, scale: float = 1.0) -> dict:
-    """The chapter's recipe as written: one ``fit`` over a fixed set of
-    examples for a fixed number of epochs, no early stop; then both sets.
-    ``scale`` < 1 shrinks the examples (smoke tests only)."""
-    settings = CH7["recipe"]
+def _ch7_fit(settings: dict, seed: int, n: int, data_seed) -> tuple:
+    """Chapter 7's models, seeded ``seed``, fitted on ``n`` examples drawn
+    with ``data_seed``, with ``settings``' learning rate, batch size and
+    epochs: the inference models and the ``fit`` call's seconds."""
     keras.utils.set_random_seed(seed)
     model, infenc, infdec = define_models(
         CARDINALITY,
@@ -589,10 +588,7 @@ def ch7_recipe(seed: int, scale: float = 1.0) -> dict:
         N_UNITS,
         learning_rate=settings["learning_rate"],
     )
-    n = max(settings["batch_size"], int(settings["examples"] * scale))
-    X1, X2, y = get_dataset(
-        N_IN, N_OUT, CARDINALITY, n, seed=np.random.default_rng(seed)
-    )
+    X1, X2, y = get_dataset(N_IN, N_OUT, CARDINALITY, n, seed=data_seed)
     tick = time.perf_counter()
     model.fit(
         [X1, X2],
@@ -601,7 +597,18 @@ def ch7_recipe(seed: int, scale: float = 1.0) -> dict:
         epochs=settings["epochs"],
         verbose=0,
     )
-    train_seconds = time.perf_counter() - tick
+    return infenc, infdec, time.perf_counter() - tick
+
+
+def ch7_recipe(seed: int, scale: float = 1.0) -> dict:
+    """The chapter's recipe as written: one ``fit`` over a fixed set of
+    examples for a fixed number of epochs, no early stop; then both sets.
+    ``scale`` < 1 shrinks the examples (smoke tests only)."""
+    settings = CH7["recipe"]
+    n = max(settings["batch_size"], int(settings["examples"] * scale))
+    infenc, infdec, train_seconds = _ch7_fit(
+        settings, seed, n, np.random.default_rng(seed)
+    )
     check, holdout = _ch7_sets()
     holdout_accuracy = _exact(infenc, infdec, *holdout)
     return {
@@ -726,24 +733,8 @@ def ch7_tutorial(
     them extrapolated); both sets scored; the four ways of decoding timed
     on its inference models."""
     settings = CH7["tutorial"]
-    keras.utils.set_random_seed(seed)
-    model, infenc, infdec = define_models(
-        CARDINALITY,
-        CARDINALITY,
-        N_UNITS,
-        learning_rate=settings["learning_rate"],
-    )
     n = max(settings["batch_size"], int(settings["examples"] * fraction))
-    X1, X2, y = get_dataset(N_IN, N_OUT, CARDINALITY, n, seed=seed)
-    start = time.perf_counter()
-    model.fit(
-        [X1, X2],
-        y,
-        epochs=settings["epochs"],
-        batch_size=settings["batch_size"],
-        verbose=0,
-    )
-    seconds = time.perf_counter() - start
+    infenc, infdec, seconds = _ch7_fit(settings, seed, n, seed)
     check, holdout = _ch7_sets()
     return {
         "seed": seed,
