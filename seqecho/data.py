@@ -351,6 +351,86 @@ def stack_sequences(
     )
 
 
+def window_echo(
+    rng: int | np.random.Generator | None = None,
+    n_out: int = 5,
+    *,
+    length: int = 25,
+    n_in: int = 5,
+    n_unique: int = 100,
+    flat: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One random sequence as overlapping one-hot windows, each window's
+    target its first ``n_out`` values (chapters 5 and 6).
+
+    ``length`` values in ``[0, n_unique)`` give ``length - n_in + 1``
+    windows: ``X`` (windows, n_in, n_unique) and ``y`` (windows, n_out,
+    n_unique). With ``flat=True`` each window is one step of ``n_in *
+    n_unique`` features, ``X`` (windows, 1, n_in * n_unique): the same
+    values with no order in time to read.
+
+    >>> X, y = window_echo(0, 2)
+    >>> X.shape, y.shape, bool(np.all(y == X[:, :2]))
+    ((21, 5, 100), (21, 2, 100), True)
+    """
+    if not isinstance(flat, bool):
+        raise TypeError(f"flat must be True or False, got {flat!r}")
+    n_in = check_int("n_in", n_in, minimum=1)
+    length = check_int("length", length, minimum=n_in)
+    encoded = one_hot_encode(
+        generate_sequence(length, n_unique, seed=rng), n_unique
+    )
+    X, y = to_supervised(encoded, n_in=n_in, n_out=n_out)
+    if flat:
+        X = X.reshape(len(X), 1, -1)
+    return X, y
+
+
+def previous_step_echo(
+    rng: int | np.random.Generator | None = None, **window
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`window_echo`'s windows with, at every step, the value of the
+    step before as the target: ``X``, ``y`` and a sample weight
+    (windows, n_in) that is 0 at each window's first step, whose answer
+    is not in the window. ``window`` takes :func:`window_echo`'s
+    keywords (``length``, ``n_in``, ``n_unique``).
+
+    >>> X, y, w = previous_step_echo(0, length=6, n_in=3, n_unique=4)
+    >>> bool(np.all(y[:, 1:] == X[:, :-1])), w[0].tolist()
+    (True, [0.0, 1.0, 1.0])
+    """
+    X, _ = window_echo(rng, 1, **window)
+    y = np.concatenate([np.zeros_like(X[:, :1]), X[:, :-1]], axis=1)
+    weight = np.ones(X.shape[:2])
+    weight[:, 0] = 0  # its answer is not in X
+    return X, y, weight
+
+
+def scaled_window_echo(
+    rng: int | np.random.Generator | None = None,
+    *,
+    length: int = 25,
+    n_in: int = 5,
+    n_unique: int = 100,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One random sequence as overlapping windows of single numbers, each
+    value divided by ``n_unique - 1`` so that it lies in [0, 1]; each
+    window is its own target. ``X`` and ``y``: (windows, n_in, 1).
+
+    >>> X, y = scaled_window_echo(0)
+    >>> X.shape, float(X.min()) >= 0, float(X.max()) <= 1, y is X
+    ((21, 5, 1), True, True, True)
+    """
+    n_in = check_int("n_in", n_in, minimum=1)
+    length = check_int("length", length, minimum=n_in)
+    n_unique = check_int("n_unique", n_unique, minimum=2)
+    values = np.array(
+        generate_sequence(length, n_unique, seed=rng), dtype="float32"
+    ) / float(n_unique - 1)
+    X = np.lib.stride_tricks.sliding_window_view(values, n_in)[..., None]
+    return X, X
+
+
 def gap_echo(
     n_samples: int,
     gap: int,

@@ -308,6 +308,37 @@ def sequence_accuracy(y: np.ndarray, yhat: np.ndarray) -> float:
     )
 
 
+def rounded_errors(
+    model: keras.Model, X: np.ndarray, y: np.ndarray, scale: float = 99.0
+) -> np.ndarray:
+    """How far each of a linear model's answers is from the truth, in
+    whole values: predictions and targets are multiplied by ``scale`` (the
+    largest value, for values scaled to [0, 1]) and rounded to the
+    nearest integer. 0 is a right answer; ``mean(errors == 0)`` is the
+    accuracy.
+
+    >>> from seqecho.models import build_linear_echo
+    >>> X = np.full((2, 5, 1), 0.5, dtype="float32")
+    >>> rounded_errors(build_linear_echo(), X, X).shape
+    (2, 5, 1)
+    """
+    if (
+        isinstance(scale, bool)
+        or not isinstance(scale, numbers.Real)
+        or not scale > 0
+    ):
+        message = f"scale must be a positive number, got {scale!r}"
+        raise ValueError(message)
+    predicted = np.rint(np.asarray(model.predict(X, verbose=0)) * scale)
+    y = np.asarray(y)
+    if predicted.shape != y.shape:
+        raise ValueError(
+            f"y has shape {y.shape}; the model's answers have shape "
+            f"{predicted.shape}"
+        )
+    return np.abs(predicted - np.rint(y * scale))
+
+
 def _gradient_of(loss_of, X: np.ndarray):
     """The gradient of the scalar ``loss_of(x)`` with respect to ``x`` at
     ``X``, on this backend."""

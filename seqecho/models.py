@@ -21,12 +21,15 @@ from seqecho.layers import (
 
 __all__ = [
     "attention_inference_models",
+    "build_block_model",
+    "build_linear_echo",
     "build_lstm",
     "build_recurrent",
     "build_repeat_encoder_decoder",
     "check_state_is_carried",
     "count_parameters",
     "define_attention_models",
+    "define_free_running_model",
     "define_models",
     "define_token_attention_models",
     "define_token_models",
@@ -42,11 +45,7 @@ __all__ = [
 ]
 
 
-def _compile(
-    model: keras.Model,
-    learning_rate: float,
-    loss: str = "categorical_crossentropy",
-) -> keras.Model:
+def _check_rate(learning_rate: float) -> None:
     if (
         not isinstance(learning_rate, (int, float))
         or isinstance(learning_rate, bool)
@@ -56,6 +55,14 @@ def _compile(
             "learning_rate must be a positive number, got "
             f"{learning_rate!r}"
         )
+
+
+def _compile(
+    model: keras.Model,
+    learning_rate: float,
+    loss: str = "categorical_crossentropy",
+) -> keras.Model:
+    _check_rate(learning_rate)
     model.compile(
         loss=loss,
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
@@ -145,6 +152,66 @@ def build_lstm(
     return _compile(
         keras.Model(inputs, outputs, name="echo_lstm"), learning_rate
     )
+
+
+def build_block_model(
+    timesteps: int = 5,
+    n_features: int = 100,
+    n_units: int = 20,
+    *,
+    n_out: int = 5,
+    n_classes: int = 100,
+    learning_rate: float = 0.01,
+) -> keras.Model:
+    """An LSTM whose last output is mapped to a whole block of answers:
+    ``Dense(n_out * n_classes)``, reshaped to ``n_out`` softmax
+    distributions over ``n_classes`` (chapter 5's one-to-one and
+    many-to-one topologies).
+
+    The LSTM reads ``timesteps`` steps of ``n_features`` and hands on one
+    vector of ``n_units`` numbers, from which all ``n_out`` answers are
+    made at once. Output shape (samples, n_out, n_classes).
+
+    >>> build_block_model(1, 500).output_shape
+    (None, 5, 100)
+    """
+    inputs = _input(timesteps, n_features, None, False)
+    n_units = check_int("n_units", n_units, minimum=1)
+    n_out = check_int("n_out", n_out, minimum=1)
+    n_classes = check_int("n_classes", n_classes, minimum=2)
+    flat = keras.layers.Dense(n_out * n_classes, name="block")(
+        keras.layers.LSTM(n_units, name="lstm")(inputs)
+    )
+    block = keras.layers.Reshape((n_out, n_classes))(flat)
+    outputs = keras.layers.Softmax(name="softmax")(block)
+    return _compile(
+        keras.Model(inputs, outputs, name="block_model"), learning_rate
+    )
+
+
+def build_linear_echo(
+    timesteps: int = 5, n_units: int = 20, *, learning_rate: float = 0.01
+) -> keras.Model:
+    """A stateless LSTM with one linear output per step, trained with
+    squared error: chapter 5's echo of numbers rather than one-hot
+    vectors (each value one number in [0, 1]).
+
+    >>> build_linear_echo().output_shape
+    (None, 5, 1)
+    """
+    _check_rate(learning_rate)
+    inputs = _input(timesteps, 1, None, False)
+    n_units = check_int("n_units", n_units, minimum=1)
+    lstm = keras.layers.LSTM(n_units, return_sequences=True, name="lstm")
+    hidden = lstm(inputs)
+    outputs = keras.layers.TimeDistributed(
+        keras.layers.Dense(1, name="linear"), name="per_step"
+    )(hidden)
+    model = keras.Model(inputs, outputs, name="linear_echo")
+    model.compile(
+        loss="mse", optimizer=keras.optimizers.Adam(learning_rate)
+    )
+    return model
 
 
 def build_repeat_encoder_decoder(
@@ -310,6 +377,53 @@ def define_models(
         learning_rate,
     )
     return (model, *inference_models(model))
+
+
+def define_free_running_model(
+    n_input: int,
+    n_output: int,
+    n_units: int,
+    n_steps: int,
+    *,
+    learning_rate: float = 1e-3,
+) -> keras.Model:
+    """An encoder-decoder without teacher forcing: its decoder is fed its
+    own softmax output at every step, in training too.
+
+    The encoder reads the source into its state; the decoder starts from
+    that state and the one-hot start symbol 0, and each of its
+    ``n_steps`` outputs is its next input. One model, ``source ->
+    target`` (samples, n_steps, n_output), compiled like
+    :func:`define_models`' training model, which it is to be compared
+    with.
+
+    >>> define_free_running_model(51, 51, 16, 3).output_shape
+    (None, 3, 51)
+    """
+    n_input = check_int("n_input", n_input, minimum=1)
+    n_output = check_int("n_output", n_output, minimum=1)
+    n_units = check_int("n_units", n_units, minimum=1)
+    n_steps = check_int("n_steps", n_steps, minimum=1)
+    _check_rate(learning_rate)
+    source = keras.Input(shape=(None, n_input))
+    _, h, c = keras.layers.LSTM(n_units, return_state=True)(source)
+    decoder = keras.layers.LSTM(n_units, return_state=True, unroll=True)
+    dense = keras.layers.Dense(n_output, activation="softmax")
+    start = keras.ops.one_hot(
+        keras.ops.zeros_like(h[:, 0], dtype="int32"), n_output
+    )
+    previous, outputs = keras.ops.expand_dims(start, 1), []
+    for _ in range(n_steps):
+        out, h, c = decoder(previous, initial_state=[h, c])
+        outputs.append(dense(out))
+        previous = keras.ops.expand_dims(outputs[-1], 1)  # its own output
+    model = keras.Model(source, keras.ops.stack(outputs, axis=1))
+    model.compile(
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+        optimizer=keras.optimizers.Adam(learning_rate),
+    )
+    return model
 
 
 def inference_models(model: keras.Model) -> tuple[keras.Model, keras.Model]:

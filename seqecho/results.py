@@ -22,7 +22,7 @@ from pathlib import Path
 
 import keras
 
-__all__ = ["read_results", "script_hash", "write_results"]
+__all__ = ["describe_run", "read_results", "script_hash", "write_results"]
 
 _PACKAGES = ("keras", "tensorflow", "jax", "torch", "numpy", "seqecho")
 
@@ -138,3 +138,29 @@ def read_results(results_file: str | os.PathLike) -> dict:
             f"written; re-run it (make experiments ONLY={script.stem})"
         )
     return record
+
+
+def describe_run(record: dict) -> str:
+    """One line on where a results file's numbers came from: its script,
+    the Keras backend and how long the run took (in seconds, from 10
+    minutes on in minutes) on how many cores.
+
+    >>> describe_run({"script": "ch2_exercises.py", "backend": "jax",
+    ...               "wall_seconds": 61.7, "machine": {"cpu_count": 2}})
+    'ch2_exercises.py (jax): 62 s on 2 cores'
+    """
+    try:
+        script, backend = record["script"], record["backend"]
+        seconds = float(record["wall_seconds"])
+        cores = record["machine"]["cpu_count"]
+    except (KeyError, TypeError) as missing:
+        raise ValueError(
+            "record must be a results file as read_results returns it, "
+            f"with script, backend, wall_seconds and machine: {missing!r}"
+        ) from None
+    took = (
+        f"{seconds:.0f} s"
+        if seconds < 600
+        else f"{seconds / 60:.0f} minutes"
+    )
+    return f"{script} ({backend}): {took} on {cores} cores"

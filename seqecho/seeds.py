@@ -728,3 +728,40 @@ def fit_copies_stacked(
             )
         )
     return SeedLogs(logs, seconds)
+
+
+def fit_and_evaluate_copies(
+    build: Callable[[], keras.Model],
+    make_data: MakeData,
+    n_sequences: int,
+    batch_size: int,
+    epochs: int = 1,
+    *,
+    n_seeds: int = 5,
+    n_test: int,
+    test_seed: int,
+    test_batch_size: int | None = None,
+) -> tuple[keras.Model, list[float]]:
+    """``n_seeds`` stateless copies of ``build()`` (copy ``k`` seeded
+    ``k``, weights and data), trained with :func:`fit_copies_stacked` and
+    scored with :func:`evaluate_copies` on the same ``n_test`` unseen
+    sequences (drawn with ``test_seed``, in batches of
+    ``test_batch_size``); returns the copies and each one's accuracy.
+
+    >>> from seqecho.models import build_lstm
+    >>> from seqecho.data import generate_sequence, one_hot_encode
+    >>> def echo(rng):
+    ...     x = one_hot_encode(generate_sequence(6, 10, seed=rng), 10)
+    ...     return x[:, None, :], x
+    >>> multi, scores = fit_and_evaluate_copies(
+    ...     lambda: build_lstm(1, 10, 4), echo, 3, 6, n_seeds=2,
+    ...     n_test=2, test_seed=0)
+    >>> len(scores), all(0 <= s <= 1 for s in scores)
+    (2, True)
+    """
+    multi = build_copies(build, n_seeds)
+    fit_copies_stacked(multi, make_data, n_sequences, batch_size, epochs)
+    scores = evaluate_copies(
+        multi, make_data, n_test, test_batch_size, seed=test_seed
+    )
+    return multi, [float(score.accuracy) for score in scores]

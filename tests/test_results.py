@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from seqecho.results import read_results, script_hash, write_results
+from seqecho.results import (
+    describe_run,
+    read_results,
+    script_hash,
+    write_results,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = sorted((ROOT / "experiments").glob("*.py"))
@@ -39,6 +44,12 @@ def test_results_round_trip_with_what_produced_them(tmp_path):
     assert record["budgets"] == {"sequences": [600, 2400]}
     assert record["versions"]["keras"] and record["machine"]["cpu_count"]
     assert record["backend"] in ("tensorflow", "jax", "torch")
+    cores = record["machine"]["cpu_count"]
+    assert describe_run(record) == (
+        f"budget_run.py ({record['backend']}): 12 s on {cores} cores"
+    )
+    with pytest.raises(ValueError, match="wall_seconds"):
+        describe_run({"script": "a.py", "backend": "jax"})
 
 
 def test_a_changed_script_makes_its_results_stale(tmp_path):
