@@ -1,68 +1,71 @@
-"""Chapter 6, the exercises' runs: learning curves by output length, and
-a batch of 1 against the batch of 21.
+"""Chapter 6, the exercises' runs at their budget and at four times it:
+learning curves by output length to 1,200 updates, each output position
+scored, and a batch of 1 against the batch of 21.
 
 1. Output length (ch6-longer): the chapter's encoder-decoder, stateless,
    unrolled, learning rate 0.003, echoing the first 2, 3 or all 5 of 5
    values with 150 units, and all 5 with 50 units. Each condition trains
    five copies side by side (copy k seeded 20 + k, weights and data), one
-   fresh sequence of 21 windows per update, 300 updates; every 100
+   fresh sequence of 21 windows per update, 1,200 updates; every 100
    updates each copy is scored on the same 20 unseen sequences (seed
-   6666, 420 windows, every element counted), and the processor seconds
-   (``time.process_time``) of each round of 100 updates are recorded, the
-   training step compiled first on a throwaway batch.
+   6666, 420 windows), at each output position, and the processor
+   seconds (``time.process_time``) of each round of 100 updates are
+   recorded, the training step compiled first on a throwaway batch. The
+   exercise's budget is the first 300 updates; the rest is four times it.
 2. Batch size (ch6-state): the "first 2, 150 units" copies, put back to
-   their starting weights, trained again with a batch of 1 on the windows
-   they saw first: 300 updates (300 windows), then 15 more (all 315
-   windows of their first 15 sequences); and with a batch of 21 on the
-   same 315 windows (15 updates). Scored like the sweep; the batch-21 run
-   at 300 updates is the sweep's.
+   their starting weights, trained with a batch of 21 on their first 315
+   windows (15 updates) and, again from the start, on their first 1,260
+   (60 updates); then with a batch of 1 on the windows they saw first,
+   scored after 300, 315, 1,260 and 6,300 windows (the 300 sequences the
+   sweep drew first). The batch of 21 on 6,300 windows is the sweep's
+   check at 300 updates. Scored like the sweep, every element counted.
 
-Run: make experiments ONLY=ch6_exercises (about 1 minute on 2 idle CPU
-cores, up to 3 when other jobs share them).
+Run: make experiments ONLY=ch6_exercises. The results file records
+how long the run took and on how many cores; the chapter prints it.
 """
 
 import time
+from functools import partial
 
 import numpy as np
 
-from seqecho.data import (
-    generate_sequence,
-    one_hot_encode,
-    stack_sequences,
-    to_supervised,
-)
+from seqecho.data import stack_sequences, window_echo
 from seqecho.models import build_repeat_encoder_decoder, restart_point
 from seqecho.results import write_results
 from seqecho.seeds import build_copies, format_seeds
 
-SEEDS, CHECK_EVERY, N_CHECKS = 5, 100, 3
+SEEDS, CHECK_EVERY, N_CHECKS = 5, 100, 12  # 1,200 updates
+EXERCISE_CHECKS = 3  # the exercise's budget: 300 updates
 SEED, TEST_SEED = 20, 6666
+CONDITIONS = {
+    "first 2, 150 units": (2, 150),
+    "first 3, 150 units": (3, 150),
+    "all 5, 150 units": (5, 150),
+    "all 5, 50 units": (5, 50),
+}
+BATCH_1_WINDOWS = (300, 315, 1260, 6300)  # scored after each
+BATCH_21_WINDOWS = (315, 1260)  # each from the starting weights
 
 
-def partial(n_out):
-    """The chapter's data: 21 windows of 5 one-hot values, the target
-    the first n_out of each."""
-
-    def make(rng):
-        sequence = one_hot_encode(generate_sequence(25, 100, seed=rng))
-        return to_supervised(sequence, n_in=5, n_out=n_out)
-
-    return make
-
-
-def unseen_accuracy(copies, n_out):
-    """Each copy's element accuracy on the same 20 unseen sequences."""
-    X_test, y_test = stack_sequences(partial(n_out), 20, seed=TEST_SEED)
+def position_accuracy(copies, n_out):
+    """Each copy's accuracy at each output position on the same 20
+    unseen sequences (seeds x positions)."""
+    X_test, y_test = stack_sequences(
+        partial(window_echo, n_out=n_out), 20, seed=TEST_SEED
+    )
     predicted = copies.predict_on_batch([X_test] * SEEDS)
     return np.array(
-        [np.mean(p.argmax(-1) == y_test.argmax(-1)) for p in predicted]
+        [
+            np.mean(p.argmax(-1) == y_test.argmax(-1), axis=0)
+            for p in predicted
+        ]
     )
 
 
 def warm_up(copies, restart, n_out, batch_size):
     """Compile the copies' training step with one step on a throwaway
     batch, then restart() them, so no timing includes compilation."""
-    X, y = partial(n_out)(np.random.default_rng(0))
+    X, y = window_echo(np.random.default_rng(0), n_out)
     copies.fit(
         [X[:batch_size]] * SEEDS,
         [y[:batch_size]] * SEEDS,
@@ -74,8 +77,9 @@ def warm_up(copies, restart, n_out, batch_size):
 
 
 def learning_curve(n_out, n_units):
-    """Unseen element accuracy (checks x seeds), the processor seconds
-    each check's 100 updates took, and the copies with their restart."""
+    """Per-position unseen accuracy (checks x seeds x positions), the
+    processor seconds of each check's 100 updates, and the copies with
+    their restart."""
     copies = build_copies(
         lambda: build_repeat_encoder_decoder(
             5, n_out, 100, n_units, learning_rate=0.003, unroll=True
@@ -89,7 +93,7 @@ def learning_curve(n_out, n_units):
     curve, seconds = [], []
     for _ in range(N_CHECKS):
         data = [
-            stack_sequences(partial(n_out), CHECK_EVERY, rng)
+            stack_sequences(partial(window_echo, n_out=n_out), 100, rng)
             for rng in rngs
         ]
         start = time.process_time()  # not the wall clock
@@ -101,29 +105,22 @@ def learning_curve(n_out, n_units):
             verbose=0,
         )
         seconds.append(time.process_time() - start)
-        curve.append(unseen_accuracy(copies, n_out))
+        curve.append(position_accuracy(copies, n_out))
     return np.array(curve), seconds, (copies, restart)
 
 
 def sweep():
-    """Each condition's learning curve and processor seconds, and its
-    copies with their restart."""
-    conditions = {
-        "first 2, 150 units": (2, 150),
-        "first 3, 150 units": (3, 150),
-        "all 5, 150 units": (5, 150),
-        "all 5, 50 units": (5, 50),
-    }
-    curves, seconds, trained = {}, {}, {}
+    """Each condition's per-position curve and processor seconds, and
+    its copies with their restart."""
+    positions, seconds, trained = {}, {}, {}
     # "first 2, 150 units" last: the last exercise reuses its copies,
     # and a later build_copies (it sets the seeds) would make their step
     # compile again
-    for name, (n_out, n_units) in reversed(conditions.items()):
-        curves[name], seconds[name], trained[name] = learning_curve(
+    for name, (n_out, n_units) in reversed(CONDITIONS.items()):
+        positions[name], seconds[name], trained[name] = learning_curve(
             n_out, n_units
         )
-    curves = {name: curves[name] for name in conditions}  # table order
-    return curves, seconds, trained
+    return positions, seconds, trained
 
 
 def train(copies, windows, batch_size, part):
@@ -137,58 +134,76 @@ def train(copies, windows, batch_size, part):
         shuffle=False,
         verbose=0,
     )
-    return time.process_time() - start, unseen_accuracy(copies, 2)
+    seconds = time.process_time() - start
+    return seconds, position_accuracy(copies, 2).mean(axis=1)
 
 
 def batch_of_one(copies, restart):
-    """The batch of 1 and the batch of 21 on the copies' first 315
-    windows, each from the starting weights."""
-    windows = [  # each copy's first 15 sequences, as the sweep drew them
-        stack_sequences(partial(2), 15, np.random.default_rng(SEED + k))
+    """The batch of 21 on the copies' first 315 and 1,260 windows, and
+    the batch of 1 on their first 300, 315, 1,260 and 6,300, each batch
+    size from the starting weights: {(windows, batch): (processor
+    seconds, accuracies)}."""
+    windows = [  # each copy's first 300 sequences, as the sweep drew
+        stack_sequences(
+            partial(window_echo, n_out=2),
+            300,
+            np.random.default_rng(SEED + k),
+        )
         for k in range(SEEDS)
     ]
-    warm_up(copies, restart, 2, batch_size=21)  # each ends at the start
-    b21_315 = train(copies, windows, 21, slice(0, 315))  # 15 updates
+    runs = {}
+    for n in BATCH_21_WINDOWS:
+        warm_up(copies, restart, 2, batch_size=21)  # ends at the start
+        runs[n, 21] = train(copies, windows, 21, slice(0, n))
     warm_up(copies, restart, 2, batch_size=1)
-    b1_300 = train(copies, windows, 1, slice(0, 300))  # 300 updates
-    b1_more = train(copies, windows, 1, slice(300, 315))  # 315 windows
-    b1_315 = (b1_300[0] + b1_more[0], b1_more[1])
-    return b21_315, b1_300, b1_315
+    seconds, done = 0.0, 0
+    for n in BATCH_1_WINDOWS:  # on from where the last part stopped
+        more, accuracy = train(copies, windows, 1, slice(done, n))
+        seconds, done = seconds + more, n
+        runs[n, 1] = (seconds, accuracy)
+    return runs
 
 
-def as_run(windows, updates, run):
-    """A run's record: its windows, updates, CPU seconds and each
+def as_run(windows, batch, run):
+    """A run's record: its windows, updates, processor seconds and each
     copy's unseen accuracy."""
     seconds, accuracy = run
     return {
         "windows": windows,
-        "updates": updates,
+        "updates": windows // batch,
         "cpu_seconds": float(seconds),
         "accuracy": [float(a) for a in accuracy],
     }
 
 
-if __name__ == "__main__":
+def main():
+    """Run both exercises and write ch6_exercises.json."""
     start = time.perf_counter()
-    curves, seconds, trained = sweep()
-    for name, curve in curves.items():
-        print(f"{name}: {format_seeds(curve[-1])} at 300 updates")
-    b21_315, b1_300, b1_315 = batch_of_one(*trained["first 2, 150 units"])
-    b21_300 = (
-        sum(seconds["first 2, 150 units"]),
-        curves["first 2, 150 units"][-1],
+    positions, seconds, trained = sweep()
+    for name in CONDITIONS:
+        overall = positions[name].mean(axis=-1)  # checks x seeds
+        for i in (EXERCISE_CHECKS - 1, N_CHECKS - 1):
+            print(
+                f"{name}, {CHECK_EVERY * (i + 1)} updates: "
+                f"{format_seeds(overall[i])}; by position "
+                f"{np.round(positions[name][i].mean(0) * 100, 1)}"
+            )
+    runs = batch_of_one(*trained["first 2, 150 units"])
+    runs[6300, 21] = (  # the sweep's first 300 updates
+        sum(seconds["first 2, 150 units"][:EXERCISE_CHECKS]),
+        positions["first 2, 150 units"][EXERCISE_CHECKS - 1].mean(-1),
     )
-    runs = {
-        "300 updates": {
-            "batch 21": as_run(6300, 300, b21_300),
-            "batch 1": as_run(300, 300, b1_300),
-        },
-        "315 windows": {
-            "batch 21": as_run(315, 15, b21_315),
-            "batch 1": as_run(315, 315, b1_315),
-        },
+    compared = {  # what each comparison sets side by side
+        "300 updates": [(6300, 21), (300, 1)],
+        "315 windows": [(315, 21), (315, 1)],
+        "1260 windows": [(1260, 21), (1260, 1)],
+        "6300 windows": [(6300, 21), (6300, 1)],
     }
-    for same, by_batch in runs.items():
+    batch_size = {
+        same: {f"batch {b}": as_run(n, b, runs[n, b]) for n, b in pair}
+        for same, pair in compared.items()
+    }
+    for same, by_batch in batch_size.items():
         for batch, run in by_batch.items():
             print(
                 f"{same}, {batch}: {run['cpu_seconds']:.1f} CPU s, "
@@ -198,17 +213,31 @@ if __name__ == "__main__":
         __file__,
         {
             "updates": [CHECK_EVERY * (i + 1) for i in range(N_CHECKS)],
-            "curves": {name: c.tolist() for name, c in curves.items()},
-            "cpu_seconds": {name: seconds[name] for name in curves},
-            "batch_size": runs,
+            "curves": {  # checks x seeds
+                name: positions[name].mean(axis=-1).tolist()
+                for name in CONDITIONS
+            },
+            "positions": {  # checks x seeds x positions
+                name: positions[name].tolist() for name in CONDITIONS
+            },
+            "cpu_seconds": {name: seconds[name] for name in CONDITIONS},
+            "batch_size": batch_size,
         },
         seeds=[SEED + k for k in range(SEEDS)],
         budgets={
             "updates": CHECK_EVERY * N_CHECKS,
+            "exercise_updates": CHECK_EVERY * EXERCISE_CHECKS,
             "check_every": CHECK_EVERY,
             "batch": 21,
             "test_sequences": 20,
-            "batch_size": {"windows": 315, "updates_batch_1": 315},
+            "batch_size": {
+                "batch_1_windows": list(BATCH_1_WINDOWS),
+                "batch_21_windows": list(BATCH_21_WINDOWS),
+            },
         },
         wall_seconds=time.perf_counter() - start,
     )
+
+
+if __name__ == "__main__":
+    main()
